@@ -1,0 +1,7 @@
+/** Every CLI command module; each exports a function that adds its command to the program. */
+import type { Command } from 'commander';
+import type { CliContext } from '../main.js';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,84 @@
+/**
+ * The one error catalog. Every error modelyard raises on purpose is a {@link ModelyardError} with a
+ * code from {@link ERROR_CATALOG}; the CLI maps it to an exit code, the server to an HTTP status and
+ * a JSON body `{"error": {"code", "message", "field", "request_id"}}`. `docs/errors.md` lists every
+ * code (a test checks that it does).
+ *
+ * Exit codes follow DESIGN.md: 0 ok, 1 internal error, 2 bad input or usage, 3 not found.
+ */
+export const ERROR_CATALOG = {
+  // ---- usage and input data -------------------------------------------------------------------
+  USAGE: { status: 400, exit: 2, summary: 'Bad command-line usage: an unknown, missing or invalid flag or argument.' },
+  FILE_NOT_FOUND: { status: 404, exit: 2, summary: 'A data or model file named on the command line does not exist or cannot be read.' },
+  DATA_EMPTY: { status: 422, exit: 2, summary: 'The data has no rows (or no columns).' },
+  DATA_PARSE: { status: 400, exit: 2, summary: 'The data file cannot be parsed (ragged rows, bad quoting, wrong format); the message names file and line.' },
+  DATA_SOURCE: { status: 400, exit: 2, summary: 'A SQL data source (DuckDB/SQLite file or query) failed; the message names the source.' },
+  COLUMN_MISSING: { status: 422, exit: 2, summary: 'A column the model or command needs is absent from the data.' },
+  TYPE_MISMATCH: { status: 422, exit: 2, summary: 'A value does not have the column\'s type (e.g. text in a numeric column); names row and column.' },
+  UNSEEN_CATEGORY: { status: 422, exit: 2, summary: 'A categorical value that the model never saw in training; names row and column.' },
+  INVALID_VALUE: { status: 422, exit: 2, summary: 'A value is not allowed (NaN or infinity where a finite number is needed); names row and column.' },
+  TARGET_INVALID: { status: 422, exit: 2, summary: 'The target column cannot be learned (one class only, all missing, wrong type for the task).' },
+  PARAM_INVALID: { status: 400, exit: 2, summary: 'A learner or command parameter is out of range or of the wrong type.' },
+  // ---- models and artifacts -------------------------------------------------------------------
+  MODEL_NOT_FOUND: { status: 404, exit: 3, summary: 'No model (or version, or alias) matches the reference.' },
+  ARTIFACT_CORRUPT: { status: 500, exit: 2, summary: 'A model artifact fails its sha256 check, is truncated, or is not a modelyard artifact.' },
+  ARTIFACT_VERSION: { status: 500, exit: 2, summary: 'A model artifact was written by a newer, unknown format version.' },
+  // ---- everything else ------------------------------------------------------------------------
+  INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
+} as const satisfies Record<string, { status: number; exit: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Where in the input an error was found. All fields optional; the message repeats them in words. */
+export interface ErrorLocation {
+  file?: string;
+  /** 1-based data row (header excluded). */
+  row?: number;
+  column?: string;
+  flag?: string;
+  /** JSON path of the offending field in an HTTP payload, e.g. `instances[3].age`. */
+  field?: string;
+}
+
+/**
+ * An expected error with a catalog code.
+ *
+ * @example
+ * ```ts
+ * throw new ModelyardError('COLUMN_MISSING', 'column "age" is missing from data.csv', { file: 'data.csv', column: 'age' });
+ * ```
+ */
+export class ModelyardError extends Error {
+  readonly code: ErrorCode;
+  readonly location: ErrorLocation;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, details?: unknown) {
+    super(message);
+    this.name = 'ModelyardError';
+    this.code = code;
+    this.location = location;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+
+  get exitCode(): number {
+    return ERROR_CATALOG[this.code].exit;
+  }
+}
+
+/** True for errors raised through the catalog. */
+export function isModelyardError(e: unknown): e is ModelyardError {
+  return e instanceof ModelyardError;
+}
+
+/** Wraps anything thrown into a catalog error (unknown errors become INTERNAL, keeping the cause). */
+export function toModelyardError(e: unknown): ModelyardError {
+  if (isModelyardError(e)) return e;
+  const err = new ModelyardError('INTERNAL', e instanceof Error ? e.message : String(e));
+  (err as { cause?: unknown }).cause = e;
+  return err;
+}

@@ -1,0 +1,18 @@
+/** Rebuilds a calibrator from its stored state. */
+import { ModelyardError } from '../../errors.js';
+import type { Calibrator, CalibratorState } from './types.js';
+
+type CalibratorLoader = (state: CalibratorState) => Calibrator;
+
+const LOADERS: Partial<Record<CalibratorState['method'], CalibratorLoader>> = {};
+
+/** Registers the loader of a calibration method (called by each calibrator module). */
+export function registerCalibrator(method: CalibratorState['method'], loader: CalibratorLoader): void {
+  LOADERS[method] = loader;
+}
+
+export function loadCalibrator(state: CalibratorState): Calibrator {
+  const loader = LOADERS[state.method];
+  if (!loader) throw new ModelyardError('ARTIFACT_VERSION', `unknown calibration method "${state.method}"`);
+  return loader(state);
+}
