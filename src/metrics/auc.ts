@@ -62,7 +62,8 @@ export function rocAucOvr(y: ArrayLike<number>, proba: Float64Array, k: number, 
 /**
  * AUC of `y == positive` scored by `score[i * stride + offset]`. Inputs are already validated.
  * Unweighted: the positive and negative scores are copied into two Float64Arrays and sorted natively
- * (no comparator, the fast path used e.g. for early stopping). Weighted: one index sort.
+ * (no comparator, the fast path used e.g. for early stopping). Weighted: one native sort of the
+ * scores, then per-score weight buckets.
  */
 function aucColumn(
   y: ArrayLike<number>,
@@ -118,41 +119,44 @@ function weightedAuc(
   what: string,
 ): number {
   const n = y.length;
-  // Zero-weight rows are left out, as sklearn's _binary_clf_curve does.
+  // Distinct scores of the rows with weight (zero-weight rows are left out, as sklearn's
+  // _binary_clf_curve does), by a native sort and an in-place dedupe: far faster than sorting row
+  // indices with a comparator.
   let m = 0;
   for (let i = 0; i < n; i++) if (w[i] > 0) m++;
-  const order = new Uint32Array(m);
-  const s = new Float64Array(n);
+  const vals = new Float64Array(m);
   m = 0;
+  for (let i = 0; i < n; i++) if (w[i] > 0) vals[m++] = score[i * stride + offset];
+  vals.sort();
+  let u = 0;
+  for (let i = 0; i < m; i++) if (u === 0 || vals[i] !== vals[u - 1]) vals[u++] = vals[i];
+  // Positive and negative weight per distinct score, each row found by binary search.
+  const wPos = new Float64Array(u);
+  const wNeg = new Float64Array(u);
   for (let i = 0; i < n; i++) {
-    s[i] = score[i * stride + offset];
-    if (w[i] > 0) order[m++] = i;
+    const wi = w[i];
+    if (!(wi > 0)) continue;
+    const v = score[i * stride + offset];
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (vals[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (y[i] === positive) wPos[lo] += wi;
+    else wNeg[lo] += wi;
   }
-  order.sort((a, b) => s[a] - s[b]);
   let totPos = 0;
-  let totNeg = 0;
   let negBelow = 0;
   let area = 0;
-  let g = 0;
-  while (g < m) {
-    const v = s[order[g]];
-    let wp = 0;
-    let wn = 0;
-    let e = g;
-    while (e < m && s[order[e]] === v) {
-      const r = order[e];
-      if (y[r] === positive) wp += w[r];
-      else wn += w[r];
-      e++;
-    }
-    area += wp * (negBelow + wn / 2);
-    negBelow += wn;
-    totPos += wp;
-    totNeg += wn;
-    g = e;
+  for (let b = 0; b < u; b++) {
+    area += wPos[b] * (negBelow + wNeg[b] / 2);
+    negBelow += wNeg[b];
+    totPos += wPos[b];
   }
-  if (!(totPos > 0) || !(totNeg > 0)) throw oneClass(what, totPos > 0 ? 'only' : 'no');
-  return area / totPos / totNeg;
+  if (!(totPos > 0) || !(negBelow > 0)) throw oneClass(what, totPos > 0 ? 'only' : 'no');
+  return area / totPos / negBelow;
 }
 
 function oneClass(what: string, kind: 'no' | 'only'): ModelyardError {
