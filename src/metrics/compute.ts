@@ -98,7 +98,14 @@ export function computeMetrics(task: MetricTask, y: ArrayLike<number>, out: Floa
   return metrics;
 }
 
-/** Arg-max class per row of an n × k matrix (first maximum wins, like numpy's argmax). */
+/**
+ * Arg-max class per row of an n × k matrix (first maximum wins, like numpy's argmax).
+ *
+ * @example
+ * ```ts
+ * argmaxRows(Float64Array.from([0.2, 0.8, 0.5, 0.5]), 2, 2); // Float64Array [1, 0]
+ * ```
+ */
 export function argmaxRows(out: Float64Array, n: number, k: number): Float64Array {
   const pred = new Float64Array(n);
   for (let i = 0; i < n; i++) {
