@@ -96,7 +96,7 @@ describe('linear learner', () => {
   });
 
   it('rejects bad parameters with PARAM_INVALID', () => {
-    for (const bad of [{ C: 0 }, { C: -1 }, { alpha: -1 }, { l1_ratio: 1.5 }, { class_weight: 'auto' }, { max_iter: 0 }, { encoding: 'hash' }, { impute: 'mode' }, { max_levels: 1 }, { tol: 0 }]) {
+    for (const bad of [{ C: 0 }, { C: -1 }, { alpha: -1 }, { l1_ratio: 1.5 }, { class_weight: 'auto' }, { max_iter: 0 }, { encoding: 'hash' }, { impute: 'mode' }, { max_levels: 1 }, { tol: 0 }] as Record<string, Json>[]) {
       let err: unknown;
       try {
         linearKind.create(bad);
