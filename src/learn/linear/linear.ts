@@ -17,6 +17,7 @@ import { DesignBuilder } from '../../transform/design.js';
 import { resolveParams, type ParamSpecs } from '../params.js';
 import type { Fitted, Json, Learner, LearnerKind, LearnerState, TrainSet, TypedArray } from '../types.js';
 import { fitElasticNet } from './enet.js';
+import { addXw, sparseColumns, type SparseColumns } from './kernels.js';
 import { fitLogistic, type LinearSolution } from './logistic.js';
 import { fitRidge } from './ridge.js';
 
@@ -104,16 +105,17 @@ class LinearLearner implements Learner {
     );
     const X = matrix.values;
     const d = matrix.nCols;
+    const ones = sparseColumns(X, n, d);
     let solver: Solver;
     let sol: LinearSolution;
     if (task === 'regression') {
       solver = p.l1_ratio > 0 ? 'elastic-net' : 'ridge';
       sol =
         solver === 'ridge'
-          ? fitRidge({ X, n, p: d, y: train.y, sw, alpha: p.alpha })
+          ? fitRidge({ X, n, p: d, y: train.y, sw, alpha: p.alpha, ones })
           : fitElasticNet({ X, n, p: d, y: train.y, sw, alpha: p.alpha, l1Ratio: p.l1_ratio, maxIter: p.max_iter, tol: p.tol });
     } else {
-      const fitted = fitClassifier(X, n, d, train.y, sw, task, nClasses, p);
+      const fitted = fitClassifier(X, n, d, ones, train.y, sw, task, nClasses, p);
       solver = fitted.solver;
       sol = fitted.sol;
     }
@@ -126,7 +128,7 @@ class LinearLearner implements Learner {
  * Binary: one sigmoid model. Multiclass: the multinomial model over the classes present in the
  * training rows; an absent class gets probability 0 (intercept −∞).
  */
-function fitClassifier(X: Float64Array, n: number, d: number, y: Float64Array, sw: Float64Array, task: Task, k: number, p: Readonly<LinearParams>): { solver: Solver; sol: LinearSolution } {
+function fitClassifier(X: Float64Array, n: number, d: number, ones: SparseColumns, y: Float64Array, sw: Float64Array, task: Task, k: number, p: Readonly<LinearParams>): { solver: Solver; sol: LinearSolution } {
   const weightOf = new Float64Array(k);
   for (let i = 0; i < n; i++) weightOf[y[i]] += sw[i];
   const present: number[] = [];
@@ -135,14 +137,14 @@ function fitClassifier(X: Float64Array, n: number, d: number, y: Float64Array, s
     throw new ModelyardError('TARGET_INVALID', `${NAME}: the training rows hold only one class (with positive weight): nothing to learn`);
   }
   if (task === 'binary') {
-    return { solver: 'logistic', sol: fitLogistic({ X, n, p: d, y, sw, k: 2, C: p.C, maxIter: p.max_iter, tol: p.tol }) };
+    return { solver: 'logistic', sol: fitLogistic({ X, n, p: d, y, sw, k: 2, C: p.C, maxIter: p.max_iter, tol: p.tol, ones }) };
   }
   const kk = present.length;
   const remap = new Int32Array(k).fill(-1);
   present.forEach((c, j) => (remap[c] = j));
   const yy = new Float64Array(n);
   for (let i = 0; i < n; i++) yy[i] = remap[y[i]];
-  const sub = fitLogistic({ X, n, p: d, y: yy, sw, k: kk, C: p.C, maxIter: p.max_iter, tol: p.tol, multinomial: true });
+  const sub = fitLogistic({ X, n, p: d, y: yy, sw, k: kk, C: p.C, maxIter: p.max_iter, tol: p.tol, multinomial: true, ones });
   if (kk === k) return { solver: 'multinomial', sol: sub };
   const coef = new Float64Array(k * d);
   const intercept = new Float64Array(k).fill(-Infinity);
@@ -177,16 +179,12 @@ export class LinearFitted implements Fitted {
     const d = m.nCols;
     const X = m.values;
     const outputs = this.sol.intercept.length;
-    // z (outputs × n) = b + W·xᵢ, accumulated column by column in a fixed order.
+    // z (outputs × n) = b + W·xᵢ, accumulated column by column in a fixed order (kernels.ts).
+    const ones = sparseColumns(X, n, d);
     const z = new Float64Array(outputs * n);
     for (let c = 0; c < outputs; c++) {
-      const zc = c * n;
-      z.fill(this.sol.intercept[c], zc, zc + n);
-      for (let j = 0; j < d; j++) {
-        const w = this.sol.coef[c * d + j];
-        const off = j * n;
-        for (let i = 0; i < n; i++) z[zc + i] += w * X[off + i];
-      }
+      z.fill(this.sol.intercept[c], c * n, (c + 1) * n);
+      addXw(X, n, d, ones, this.sol.coef, c * d, z, c * n);
     }
     if (this.task === 'regression') return z;
     const k = this.nClasses;

@@ -12,6 +12,7 @@
  * X is column-major (see transform/design.ts), so `X·w` is p contiguous axpy passes and `Xᵀr` is
  * p contiguous dot products.
  */
+import { addXw, xtr, type SparseColumns } from './kernels.js';
 import { lbfgs } from './lbfgs.js';
 
 export interface LogisticProblem {
@@ -30,6 +31,8 @@ export interface LogisticProblem {
   tol: number;
   /** Fit the multinomial model even for k = 2. */
   multinomial?: boolean;
+  /** Row lists of sparse 0/1 columns (see kernels.ts); the answer is the same without them. */
+  ones?: SparseColumns;
 }
 
 export interface LinearSolution {
@@ -61,15 +64,10 @@ function fitBinary(prob: LogisticProblem): LinearSolution {
   const z = new Float64Array(n);
   const r = new Float64Array(n);
   const invC = 1 / C;
+  const ones = prob.ones ?? null;
   const objective = (theta: Float64Array, grad: Float64Array): number => {
-    const b = theta[p];
-    z.fill(b);
-    for (let j = 0; j < p; j++) {
-      const wj = theta[j];
-      if (wj === 0) continue;
-      const off = j * n;
-      for (let i = 0; i < n; i++) z[i] += wj * X[off + i];
-    }
+    z.fill(theta[p]);
+    addXw(X, n, p, ones, theta, 0, z, 0);
     let loss = 0;
     let gb = 0;
     for (let i = 0; i < n; i++) {
@@ -92,12 +90,10 @@ function fitBinary(prob: LogisticProblem): LinearSolution {
       r[i] = ri;
       gb += ri;
     }
+    xtr(X, n, p, ones, r, 0, grad, 0);
     let penalty = 0;
     for (let j = 0; j < p; j++) {
-      const off = j * n;
-      let gj = 0;
-      for (let i = 0; i < n; i++) gj += X[off + i] * r[i];
-      grad[j] = gj + invC * theta[j];
+      grad[j] += invC * theta[j];
       penalty += theta[j] * theta[j];
     }
     grad[p] = gb;
@@ -121,17 +117,12 @@ function fitMultinomial(prob: LogisticProblem): LinearSolution {
   const { X, n, p, y, sw, k, C } = prob;
   const Z = new Float64Array(k * n); // class-major: Z[c*n + i]
   const invC = 1 / C;
+  const ones = prob.ones ?? null;
   const objective = (theta: Float64Array, grad: Float64Array): number => {
     // theta = [W (k × p, row-major), b (k)]
     for (let c = 0; c < k; c++) {
-      const zc = c * n;
-      Z.fill(theta[k * p + c], zc, zc + n);
-      for (let j = 0; j < p; j++) {
-        const w = theta[c * p + j];
-        if (w === 0) continue;
-        const off = j * n;
-        for (let i = 0; i < n; i++) Z[zc + i] += w * X[off + i];
-      }
+      Z.fill(theta[k * p + c], c * n, (c + 1) * n);
+      addXw(X, n, p, ones, theta, c * p, Z, c * n);
     }
     // Turn Z into residuals sᵢ·(p_ic − 1[yᵢ = c]) in place, accumulating the loss.
     let loss = 0;
@@ -155,12 +146,10 @@ function fitMultinomial(prob: LogisticProblem): LinearSolution {
       let gb = 0;
       for (let i = 0; i < n; i++) gb += Z[zc + i];
       grad[k * p + c] = gb;
+      xtr(X, n, p, ones, Z, zc, grad, c * p);
       for (let j = 0; j < p; j++) {
-        const off = j * n;
-        let g = 0;
-        for (let i = 0; i < n; i++) g += X[off + i] * Z[zc + i];
         const w = theta[c * p + j];
-        grad[c * p + j] = g + invC * w;
+        grad[c * p + j] += invC * w;
         penalty += w * w;
       }
     }

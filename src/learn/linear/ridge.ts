@@ -7,6 +7,7 @@
  * (X_cᵀ S X_c + αI)·w = X_cᵀ S y_c by Cholesky, then b = ȳ − x̄·w.
  */
 import { cholesky, choleskySolve } from './cholesky.js';
+import type { SparseColumns } from './kernels.js';
 import type { LinearSolution } from './logistic.js';
 
 export interface RegressionProblem {
@@ -18,6 +19,8 @@ export interface RegressionProblem {
   /** Sample weights. */
   sw: Float64Array;
   alpha: number;
+  /** Row lists of sparse 0/1 columns (see kernels.ts), used to build XᵀSX faster. */
+  ones?: SparseColumns;
 }
 
 /**
@@ -30,22 +33,46 @@ export interface RegressionProblem {
  */
 export function fitRidge(prob: RegressionProblem): LinearSolution {
   const { X, n, p, y, sw, alpha } = prob;
-  const { B, yb, xMean, yMean } = centreAndWeight(X, n, p, y, sw);
-  // Gram matrix BᵀB (+ αI) and right-hand side Bᵀ·y_b.
-  const A = new Float64Array(p * p);
+  const ones = prob.ones ?? null;
+  // Weighted means.
+  let sTotal = 0;
+  let yMean = 0;
+  for (let i = 0; i < n; i++) {
+    sTotal += sw[i];
+    yMean += sw[i] * y[i];
+  }
+  yMean /= sTotal;
+  const xMean = new Float64Array(p);
+  const sy = new Float64Array(n); // sᵢ·(yᵢ − ȳ)
+  for (let i = 0; i < n; i++) sy[i] = sw[i] * (y[i] - yMean);
   const rhs = new Float64Array(p);
   for (let j = 0; j < p; j++) {
+    const off = j * n;
+    let m = 0;
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      m += sw[i] * X[off + i];
+      r += X[off + i] * sy[i]; // Σ s·x·(y − ȳ) = X_cᵀ S y_c since Σ s·(y − ȳ) = 0
+    }
+    xMean[j] = m / sTotal;
+    rhs[j] = r;
+  }
+  // X_cᵀ S X_c = Xᵀ S X − S_total·x̄·x̄ᵀ; a pair with a sparse 0/1 column is summed over its rows.
+  const A = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
     const oj = j * n;
+    const rj = ones ? ones[j] : null;
     for (let l = 0; l <= j; l++) {
       const ol = l * n;
+      const rl = ones ? ones[l] : null;
       let s = 0;
-      for (let i = 0; i < n; i++) s += B[oj + i] * B[ol + i];
+      if (rj) for (let t = 0; t < rj.length; t++) s += sw[rj[t]] * X[ol + rj[t]];
+      else if (rl) for (let t = 0; t < rl.length; t++) s += sw[rl[t]] * X[oj + rl[t]];
+      else for (let i = 0; i < n; i++) s += sw[i] * X[oj + i] * X[ol + i];
+      s -= sTotal * xMean[j] * xMean[l];
       A[j * p + l] = s;
       A[l * p + j] = s;
     }
-    let r = 0;
-    for (let i = 0; i < n; i++) r += B[oj + i] * yb[i];
-    rhs[j] = r;
   }
   for (let j = 0; j < p; j++) A[j * p + j] += alpha;
   const w = solveSpd(A, p, rhs);

@@ -222,3 +222,43 @@ describe('ridge and elastic net', () => {
     expect(zeros).toBeGreaterThan(0);
   });
 });
+
+describe('sparse 0/1 columns', () => {
+  it('give bit-identical solutions to the dense reading (logistic, multinomial, ridge)', async () => {
+    const { sparseColumns } = await import('./kernels.js');
+    const n = 400;
+    const rng = new Rng(11);
+    // 3 dense columns, then a 6-level one-hot block and a rare indicator.
+    const p = 3 + 6 + 1;
+    const X = new Float64Array(n * p);
+    const y = new Float64Array(n);
+    const y3 = new Float64Array(n);
+    const yr = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 3; j++) X[j * n + i] = rng.normal();
+      const level = rng.int(6);
+      X[(3 + level) * n + i] = 1;
+      if (rng.next() < 0.05) X[9 * n + i] = 1;
+      const s = X[i] - 0.5 * X[n + i] + 0.3 * level - 0.7;
+      y[i] = s + rng.normal() > 0 ? 1 : 0;
+      y3[i] = Math.min(2, Math.max(0, Math.round(s + 1 + 0.5 * rng.normal())));
+      yr[i] = 3 * s + rng.normal();
+    }
+    const ones = sparseColumns(X, n, p);
+    expect(ones.slice(0, 3).every((o) => o === null)).toBe(true);
+    expect(ones.slice(3).every((o) => o !== null)).toBe(true);
+    const sw = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 3));
+    for (const [k, yy] of [
+      [2, y],
+      [3, y3],
+    ] as const) {
+      const a = fitLogistic({ X, n, p, y: yy, sw, k, C: 1, maxIter: 500, tol: 1e-6 });
+      const b = fitLogistic({ X, n, p, y: yy, sw, k, C: 1, maxIter: 500, tol: 1e-6, ones });
+      expect(Array.from(b.coef)).toEqual(Array.from(a.coef));
+      expect(Array.from(b.intercept)).toEqual(Array.from(a.intercept));
+    }
+    const ra = fitRidge({ X, n, p, y: yr, sw, alpha: 1 });
+    const rb = fitRidge({ X, n, p, y: yr, sw, alpha: 1, ones });
+    expect(Array.from(rb.coef)).toEqual(Array.from(ra.coef));
+  });
+});
