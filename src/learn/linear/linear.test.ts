@@ -177,6 +177,24 @@ describe('linear learner', () => {
       expect(out[i * 3 + 1]).toBe(0);
       expect(out[i * 3] + out[i * 3 + 2]).toBeCloseTo(1, 12);
     }
+    // The −∞ intercept of the absent class survives the artifact container.
+    const s = fitted.toState();
+    const dec = decodeContainer(encodeContainer({ state: s.state, params: s.params }, s.arrays));
+    const loaded = linearKind.load({ ...s, state: dec.header.state, params: dec.header.params as never, arrays: dec.arrays }, train.features);
+    expect(Array.from(loaded.predict(test))).toEqual(Array.from(out));
+  });
+
+  it('with no features at all, learns the (weighted) base rate / mean', () => {
+    for (const cc of [c, fixture.cases.find((x) => x.task === 'regression')!]) {
+      const { train } = prepare(cc);
+      const empty = new Frame([], train.y.length);
+      const fitted = linearKind.create().fit({ ...train, frame: empty, features: [] });
+      const out = fitted.predict(new Frame([], 2));
+      const n = train.y.length;
+      const mean = train.y.reduce((a, b) => a + b, 0) / n;
+      if (cc.task === 'regression') expect(out[0]).toBeCloseTo(mean, 9);
+      else expect(out[1]).toBeCloseTo(mean, 6); // share of class 1
+    }
   });
 
   it('target and ordinal encodings train and predict', () => {

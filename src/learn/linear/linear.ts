@@ -9,6 +9,12 @@
  * penalty on ‖w‖² when `l1_ratio` = 0; ElasticNet's overall strength on its 1/(2n)-scaled loss when
  * `l1_ratio` > 0, exactly as the two sklearn classes define it), `class_weight` ('balanced' is
  * n / (k · count_c)), `max_iter`, `tol`.
+ *
+ * Defaults reproduce the usual sklearn pipeline (mean imputation, StandardScaler, OneHotEncoder,
+ * LogisticRegression(C=1) / Ridge(alpha=1)) plus missing indicators. As in an sklearn Pipeline,
+ * where `sample_weight` reaches only the final estimator, the preprocessing statistics (means,
+ * medians, scales, one-hot level frequencies) are unweighted; sample and class weights enter the
+ * loss (and the target encoder's category means).
  */
 import { ModelyardError } from '../../errors.js';
 import type { Frame } from '../../frame/frame.js';
