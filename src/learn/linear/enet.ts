@@ -76,8 +76,12 @@ export function fitElasticNet(prob: ElasticNetProblem): LinearSolution {
       dMax = Math.max(dMax, Math.abs(next - old));
       wMax = Math.max(wMax, Math.abs(next));
     }
-    if (wMax === 0 || dMax / wMax < prob.tol || it === maxIter - 1) {
-      const gap = dualityGap(B, n, p, yb, w, r, l1, l2);
+    const small = wMax === 0 || dMax / wMax < prob.tol;
+    if (small || it === maxIter - 1) {
+      // With no L1 part the scaled dual point below is 0 and the gap cannot close: use the bound
+      // f(w) − f* ≤ ‖∇f‖² / (2·l2) of an l2-strongly convex quadratic, or (l2 = 0 too: plain
+      // least squares) the coefficient-change test alone.
+      const gap = l1 > 0 ? dualityGap(B, n, p, yb, w, r, l1, l2) : l2 > 0 ? gradientNorm2(B, n, p, w, r, l2) / (2 * l2) : small ? 0 : Infinity;
       if (gap < tol) {
         converged = true;
         message = 'duality gap below tolerance';
@@ -88,6 +92,19 @@ export function fitElasticNet(prob: ElasticNetProblem): LinearSolution {
   let b = yMean;
   for (let j = 0; j < p; j++) b -= xMean[j] * w[j];
   return { coef: w, intercept: Float64Array.of(b), iterations, converged, message };
+}
+
+/** ‖Bᵀr − l2·w‖²: the squared gradient norm of the smooth (l1 = 0) objective. */
+function gradientNorm2(B: Float64Array, n: number, p: number, w: Float64Array, r: Float64Array, l2: number): number {
+  let s2 = 0;
+  for (let j = 0; j < p; j++) {
+    const off = j * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += B[off + i] * r[i];
+    s -= l2 * w[j];
+    s2 += s * s;
+  }
+  return s2;
 }
 
 /**

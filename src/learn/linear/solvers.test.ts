@@ -191,10 +191,15 @@ describe('ridge and elastic net', () => {
   it('elastic net with l1_ratio = 0 equals ridge with alpha·n (sklearn\'s 1/(2n) scaling)', () => {
     const { X, y } = problem(n, p, 7);
     const sw = new Float64Array(n).fill(1);
-    const en = fitElasticNet({ X, n, p, y, sw, alpha: 0.05, l1Ratio: 0, maxIter: 100000, tol: 1e-14 });
+    const en = fitElasticNet({ X, n, p, y, sw, alpha: 0.05, l1Ratio: 0, maxIter: 100000, tol: 1e-12 });
     const rd = fitRidge({ X, n, p, y, sw, alpha: 0.05 * n });
+    expect(en.converged).toBe(true);
     expect(maxDiff(en.coef, rd.coef)).toBeLessThan(1e-8);
     expect(en.intercept[0]).toBeCloseTo(rd.intercept[0], 8);
+    // alpha = 0: plain least squares either way.
+    const ols = fitElasticNet({ X, n, p, y, sw, alpha: 0, l1Ratio: 0.5, maxIter: 100000, tol: 1e-12 });
+    expect(ols.converged).toBe(true);
+    expect(maxDiff(ols.coef, fitRidge({ X, n, p, y, sw, alpha: 0 }).coef)).toBeLessThan(1e-6);
   });
 
   it('lasso: the KKT conditions hold and some coefficients are exactly zero', () => {
