@@ -1,4 +1,9 @@
 /**
  * Registers every built-in learner. Import this module (not the individual learners) to get them all.
  */
+import { linearKind } from './linear/linear.js';
+import { registerLearner } from './registry.js';
+
+registerLearner(linearKind);
+
 export { createLearner, learnerKind, learnerKinds, loadFitted, registerLearner } from './registry.js';
