@@ -1,7 +1,8 @@
 /**
  * Fault points: a test hook that lets the crash-safety tests land a `kill -9` at a chosen step of a
  * registry write. `MODELYARD_FAULT=<point>[:<ms>]` makes the process, on reaching `<point>`, write
- * `modelyard-fault:<point>` to stderr and then wait `<ms>` milliseconds (forever without `:<ms>`).
+ * `modelyard-fault:<point>` to stderr and then wait `<ms>` milliseconds (forever without `:<ms>`;
+ * `:@<epoch ms>` waits until that wall-clock time, a start barrier for concurrency tests).
  * Unset (always, outside tests) it costs one string comparison per point.
  *
  * Points on the register path, in order: `register:before-blob`, `blob:temp-written` (file store:
@@ -27,7 +28,9 @@ export async function faultPoint(point: FaultPoint): Promise<void> {
   const [name, ms] = spec.split(':').length > 2 ? [spec.slice(0, spec.lastIndexOf(':')), spec.slice(spec.lastIndexOf(':') + 1)] : [spec, ''];
   if (name !== point) return;
   process.stderr.write(`modelyard-fault:${point}\n`);
-  if (ms) {
+  if (ms.startsWith('@')) {
+    await new Promise((r) => setTimeout(r, Math.max(0, Number(ms.slice(1)) - Date.now())));
+  } else if (ms) {
     await new Promise((r) => setTimeout(r, Number(ms)));
   } else {
     // Wait forever (until killed); the interval keeps the event loop alive.
