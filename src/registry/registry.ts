@@ -47,8 +47,6 @@ import { isValidAlias, isValidName, parseRef, type ModelRef } from './ref.js';
 import { rollbackTarget } from './rollback.js';
 import { compareSemver, nextPatch, parseSemver } from './semver.js';
 import { RetryWrite, type RegistryStore } from './store.js';
-import { openPostgresStore } from './stores/postgres/postgres-store.js';
-import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
 import { summariseArtifact } from './summary.js';
 import type { AliasChange, AuditAction, AuditRow, DiffReport, ModelDetails, ModelSummary, VerifyReport, VersionInfo, Who } from './types.js';
 import { verifyRegistry } from './verify.js';
@@ -104,10 +102,12 @@ const RETRIES = 8;
  */
 export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Registry> {
   const loc = resolveLocation(opts);
+  // Each store loads its driver only when used (pg is not needed for a SQLite registry, nor
+  // better-sqlite3 for Postgres), which keeps CLI start-up short.
   const store =
     loc.dialect === 'sqlite'
-      ? await openSqliteStore({ file: loc.file!, busyTimeoutMs: opts.busyTimeoutMs, retryBudgetMs: opts.retryBudgetMs })
-      : await openPostgresStore({ url: loc.url!, schema: loc.schema, retryBudgetMs: opts.retryBudgetMs });
+      ? await (await import('./stores/sqlite/sqlite-store.js')).openSqliteStore({ file: loc.file!, busyTimeoutMs: opts.busyTimeoutMs, retryBudgetMs: opts.retryBudgetMs })
+      : await (await import('./stores/postgres/postgres-store.js')).openPostgresStore({ url: loc.url!, schema: loc.schema, retryBudgetMs: opts.retryBudgetMs });
   const blobs: BlobStore = loc.blobs === 'fs' ? new FsBlobStore(loc.blobDir!) : new DbBlobStore(store);
   return new Registry(store, blobs, loc, opts.env ?? process.env);
 }

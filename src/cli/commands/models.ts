@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { ModelyardError } from '../../errors.js';
 import type { Json } from '../../learn/types.js';
-import { openRegistry, type Registry } from '../../registry/registry.js';
+import type { Registry } from '../../registry/registry.js';
 import { parseRef } from '../../registry/ref.js';
 import type { AuditRow, DiffReport, ModelDetails, VerifyReport } from '../../registry/types.js';
 import type { CliContext } from '../main.js';
@@ -26,6 +26,8 @@ export function registerModels(program: Command, ctx: CliContext): void {
   /** Opens the registry, runs `fn`, always closes. */
   const withRegistry = async <T>(cmd: Command, fn: (r: Registry) => Promise<T>): Promise<T> => {
     const url = (cmd.optsWithGlobals() as { registry?: string }).registry;
+    // Loaded on use, so other commands do not pay for the registry's database drivers at start-up.
+    const { openRegistry } = await import('../../registry/registry.js');
     const registry = await openRegistry({ url, env: ctx.env });
     try {
       return await fn(registry);
