@@ -19,6 +19,7 @@ export const ERROR_CATALOG = {
   INVALID_VALUE: { status: 422, exit: 2, summary: 'A value is not allowed (NaN or infinity where a finite number is needed); names row and column.' },
   TARGET_INVALID: { status: 422, exit: 2, summary: 'The target column cannot be learned (one class only, all missing, wrong type for the task).' },
   PARAM_INVALID: { status: 400, exit: 2, summary: 'A learner or command parameter is out of range or of the wrong type.' },
+  LENGTH_MISMATCH: { status: 422, exit: 2, summary: 'Arrays that must line up row by row (target, predictions, weights, times, groups) have different lengths.' },
   // ---- models and artifacts -------------------------------------------------------------------
   MODEL_NOT_FOUND: { status: 404, exit: 3, summary: 'No model (or version, or alias) matches the reference.' },
   ARTIFACT_CORRUPT: { status: 500, exit: 2, summary: 'A model artifact fails its sha256 check, is truncated, or is not a modelyard artifact.' },

@@ -43,7 +43,7 @@ export interface ModelMetadata {
   /** How this model was trained, so that a retrain can repeat it (see monitor/retrain). */
   recipe: Record<string, Json>;
   warnings: string[];
-  [extra: string]: Json | undefined;
+  [extra: string]: unknown;
 }
 
 export interface PredictOptions {

@@ -1,0 +1,10 @@
+/**
+ * Metrics, written by hand and cross-checked against scikit-learn 1.2.1 (test/fixtures/metrics.json,
+ * made by scripts/fixtures/make_metric_fixtures.py).
+ */
+export { rocAuc, rocAucOvr } from './auc.js';
+export { logLoss, brierScore, LOG_LOSS_EPS } from './probability.js';
+export { accuracy, balancedAccuracy, precisionRecallF1, confusionMatrix, type PrfOptions } from './classification.js';
+export { rmse, mae, r2 } from './regression.js';
+export { calibrationCurve, expectedCalibrationError, type CalibrationCurve } from './calibration.js';
+export { computeMetrics, argmaxRows, PRIMARY_METRIC, type MetricTask, type ComputeMetricsOptions } from './compute.js';
