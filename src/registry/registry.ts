@@ -22,6 +22,7 @@ import type { Json } from '../learn/types.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { DbBlobStore } from './blobs/db-blob-store.js';
 import { FsBlobStore } from './blobs/fs-blob-store.js';
+import { aliasNotFound, checkAlias, checkName, checkTags, requireModel, versionExists, versionNotFound } from './checks.js';
 import { diffSummaries } from './diff.js';
 import { faultPoint } from './fault.js';
 import { resolveLocation, type LocationOptions, type RegistryLocation } from './location.js';
@@ -34,7 +35,6 @@ import {
   lastModelDeleteId,
   parseSummary,
   referencedShas,
-  someModelNames,
   toVersionInfo,
   upsertAlias,
   versionNames,
@@ -43,9 +43,9 @@ import {
   type Db,
   type VersionRow,
 } from './queries.js';
-import { isValidAlias, isValidName, parseRef, type ModelRef } from './ref.js';
+import { isValidName, parseRef, type ModelRef } from './ref.js';
 import { rollbackTarget } from './rollback.js';
-import { compareSemver, nextPatch, parseSemver } from './semver.js';
+import { nextPatch, parseSemver } from './semver.js';
 import { RetryWrite, type RegistryStore } from './store.js';
 import { summariseArtifact } from './summary.js';
 import type { AliasChange, AuditAction, AuditRow, DiffReport, ModelDetails, ModelSummary, VerifyReport, VersionInfo, Who } from './types.js';
@@ -363,9 +363,9 @@ export class Registry {
     checkName(name);
     checkAlias(alias, 'alias');
     return this.store.write({ model: name }, async (tx) => {
-      await this.requireModel(tx, name);
+      await requireModel(tx, this.store.location, name);
       const from = await getAlias(tx, name, alias);
-      if (from === null) throw await this.aliasNotFound(tx, name, alias);
+      if (from === null) throw await aliasNotFound(tx, name, alias);
       await tx.deleteFrom('aliases').where('name', '=', name).where('alias', '=', alias).execute();
       await insertAudit(tx, { at: new Date().toISOString(), actor: this.actor(who.actor), action: 'alias.remove', name, alias, from_version: from, reason: who.reason });
       await this.store.aliasesChanged(tx);
@@ -392,9 +392,9 @@ export class Registry {
     checkName(name);
     checkAlias(alias, '--alias');
     return this.store.write({ model: name }, async (tx) => {
-      await this.requireModel(tx, name);
+      await requireModel(tx, this.store.location, name);
       const current = await getAlias(tx, name, alias);
-      if (current === null) throw await this.aliasNotFound(tx, name, alias);
+      if (current === null) throw await aliasNotFound(tx, name, alias);
       const since = await lastModelDeleteId(tx, name);
       const events = await auditRows(tx, { name, alias, actions: ['alias.set', 'promote', 'alias.remove', 'rollback'], afterId: since, oldestFirst: true });
       const live = new Set(await versionNames(tx, name));
@@ -475,7 +475,7 @@ export class Registry {
     checkName(name);
     const actor = this.actor(who.actor);
     const out = await this.store.write('registry', async (tx) => {
-      await this.requireModel(tx, name);
+      await requireModel(tx, this.store.location, name);
       const aliases = await aliasMap(tx, name);
       const others = Object.keys(aliases).filter((a) => a !== 'latest');
       if (others.length > 0 && !who.force) {
@@ -513,7 +513,7 @@ export class Registry {
         const v = await this.resolve(ref);
         scope = { name: r.name, versions: [v.version] };
       } else {
-        await this.store.read((tx) => this.requireModel(tx, r.name));
+        await this.store.read((tx) => requireModel(tx, this.store.location, r.name));
         scope = { name: r.name };
       }
     }
@@ -656,9 +656,9 @@ export class Registry {
   }
 
   private async moveAlias(tx: Db, name: string, alias: string, version: string, action: AuditAction, who: Who): Promise<AliasMove> {
-    await this.requireModel(tx, name);
+    await requireModel(tx, this.store.location, name);
     const row = await versionRow(tx, name, version);
-    if (!row) throw await this.versionNotFound(tx, name, version);
+    if (!row) throw await versionNotFound(tx, name, version);
     const from = await getAlias(tx, name, alias);
     if (from === version) return { name, alias, version, previous: from, moved: false };
     const now = new Date().toISOString();
@@ -670,37 +670,16 @@ export class Registry {
   }
 
   private async resolveRow(tx: Db, r: ModelRef): Promise<VersionRow> {
-    await this.requireModel(tx, r.name);
+    await requireModel(tx, this.store.location, r.name);
     if (r.version) {
       const row = await versionRow(tx, r.name, r.version);
-      if (!row) throw await this.versionNotFound(tx, r.name, r.version);
+      if (!row) throw await versionNotFound(tx, r.name, r.version);
       return row;
     }
     const alias = r.alias ?? 'latest';
     const v = await getAlias(tx, r.name, alias);
-    if (v === null) throw await this.aliasNotFound(tx, r.name, alias);
+    if (v === null) throw await aliasNotFound(tx, r.name, alias);
     return (await versionRow(tx, r.name, v))!;
-  }
-
-  private async requireModel(tx: Db, name: string): Promise<void> {
-    if (await getModel(tx, name)) return;
-    const names = await someModelNames(tx);
-    throw new ModelyardError(
-      'MODEL_NOT_FOUND',
-      `no model named "${name}" in the registry at ${this.store.location}${names.length ? ` (models: ${names.join(', ')}${names.length === 10 ? ', …' : ''})` : ' (it is empty)'}`,
-    );
-  }
-
-  private async versionNotFound(tx: Db, name: string, version: string): Promise<ModelyardError> {
-    const vs = (await versionNames(tx, name)).sort(compareSemver);
-    const shown = vs.length > 10 ? [...vs.slice(0, 3), '…', ...vs.slice(-5)] : vs;
-    return new ModelyardError('MODEL_NOT_FOUND', `model ${name} has no version ${version} (versions: ${shown.join(', ') || 'none'})`);
-  }
-
-  private async aliasNotFound(tx: Db, name: string, alias: string): Promise<ModelyardError> {
-    const al = await aliasMap(tx, name);
-    const list = Object.entries(al).map(([a, v]) => `${a} → ${v}`);
-    return new ModelyardError('MODEL_NOT_FOUND', `model ${name} has no alias "${alias}" (aliases: ${list.join(', ') || 'none'})`);
   }
 
   /** Removes the blobs of `shas` that no version references any more (under the registry lock). */
@@ -716,32 +695,4 @@ export class Registry {
 function splitKey(k: string): { name: string; alias: string } {
   const i = k.indexOf('\u0000');
   return { name: k.slice(0, i), alias: k.slice(i + 1) };
-}
-
-function checkName(name: string): string {
-  if (!isValidName(name)) {
-    throw new ModelyardError('USAGE', `"${name}" is not a valid model name: use letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit)`, { flag: '--name' });
-  }
-  return name;
-}
-
-function checkAlias(alias: string, flag: string): void {
-  if (alias === 'latest') {
-    throw new ModelyardError('USAGE', `${flag}: "latest" is managed by the registry (it moves on every register) and cannot be set or removed by hand`, { flag });
-  }
-  if (!isValidAlias(alias)) {
-    throw new ModelyardError('USAGE', `${flag}: "${alias}" is not a valid alias: start with a letter, then letters, digits, '_' or '-' (so it never looks like a version)`, { flag });
-  }
-}
-
-function checkTags(tags: Record<string, string>): Record<string, string> {
-  for (const [k, v] of Object.entries(tags)) {
-    if (!k || typeof v !== 'string') throw new ModelyardError('USAGE', `--tag ${k}: tags are key=value text`, { flag: '--tag' });
-  }
-  return tags;
-}
-
-function versionExists(name: string, version: string, haveSha: string, newSha: string, next: string): ModelyardError {
-  const same = haveSha === newSha ? ' with the same artifact' : '';
-  return new ModelyardError('VERSION_EXISTS', `${name}@${version} already exists${same} (sha256 ${haveSha.slice(0, 12)}…): registered versions are immutable; omit --version to register ${next}`, { flag: '--version' });
 }
