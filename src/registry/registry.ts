@@ -78,8 +78,8 @@ export interface AliasMove {
 }
 
 export interface OpenRegistryOptions extends LocationOptions {
-  /** SQLite: how long one attempt waits for the write lock. */
-  busyTimeoutMs?: number;
+  /** How long one attempt waits for a write lock (SQLite `busy_timeout`, Postgres `lock_timeout`); default 5 s / 10 s. */
+  lockTimeoutMs?: number;
   /** How long a write keeps retrying a locked registry before REGISTRY_BUSY. */
   retryBudgetMs?: number;
 }
@@ -106,8 +106,8 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   // better-sqlite3 for Postgres), which keeps CLI start-up short.
   const store =
     loc.dialect === 'sqlite'
-      ? await (await import('./stores/sqlite/sqlite-store.js')).openSqliteStore({ file: loc.file!, busyTimeoutMs: opts.busyTimeoutMs, retryBudgetMs: opts.retryBudgetMs })
-      : await (await import('./stores/postgres/postgres-store.js')).openPostgresStore({ url: loc.url!, schema: loc.schema, retryBudgetMs: opts.retryBudgetMs });
+      ? await (await import('./stores/sqlite/sqlite-store.js')).openSqliteStore({ file: loc.file!, busyTimeoutMs: opts.lockTimeoutMs, retryBudgetMs: opts.retryBudgetMs })
+      : await (await import('./stores/postgres/postgres-store.js')).openPostgresStore({ url: loc.url!, schema: loc.schema, lockTimeoutMs: opts.lockTimeoutMs, retryBudgetMs: opts.retryBudgetMs });
   const blobs: BlobStore = loc.blobs === 'fs' ? new FsBlobStore(loc.blobDir!) : new DbBlobStore(store);
   return new Registry(store, blobs, loc, opts.env ?? process.env);
 }

@@ -6,13 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { ModelyardError } from '../../src/errors.js';
 import { openRegistry, type Registry } from '../../src/registry/registry.js';
 import { safeHost } from '../../src/registry/blobs/fs-blob-store.js';
 import type { AliasChange } from '../../src/registry/types.js';
 import { fakeModelBytes } from '../helpers/model-bytes.js';
-import { describeDialects, tmpDir } from '../helpers/registry-dialects.js';
+import { describeDialects, PG_URL, tmpDir } from '../helpers/registry-dialects.js';
 
 const open: Registry[] = [];
 afterEach(async () => {
@@ -441,6 +443,51 @@ describeDialects('registry', (ctx) => {
     const e = await codeOf(openRegistry({ url }));
     expect(e.code).toBe('REGISTRY_VERSION');
     expect(e.message).toMatch(/schema version 99/);
+  });
+});
+
+describeDialects('registry failures', (ctx) => {
+  it('a registry locked by another writer for longer than the retry budget fails with REGISTRY_BUSY, then works again', async () => {
+    const url = ctx.freshUrl();
+    const r = await openRegistry({ url, lockTimeoutMs: 50, retryBudgetMs: 400 });
+    open.push(r);
+    await r.register({ name: 'credit', bytes: fakeModelBytes({ seed: 1 }) });
+    let release: () => Promise<void>;
+    if (ctx.dialect === 'sqlite') {
+      const other = new Database(r.location.file!);
+      other.exec('BEGIN IMMEDIATE');
+      release = async () => {
+        other.exec('ROLLBACK');
+        other.close();
+      };
+    } else {
+      const schema = new URL(url).searchParams.get('schema')!;
+      const other = new pg.Client({ connectionString: PG_URL });
+      await other.connect();
+      await other.query(`select pg_advisory_lock(hashtext($1 || ':registry'), 0)`, [schema]);
+      release = async () => {
+        await other.end();
+      };
+    }
+    try {
+      const t0 = Date.now();
+      const e = await codeOf(r.register({ name: 'credit', bytes: fakeModelBytes({ seed: 2 }) }));
+      expect(e.code).toBe('REGISTRY_BUSY');
+      expect(e.exitCode).toBe(1);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+    } finally {
+      await release();
+    }
+    expect((await r.register({ name: 'credit', bytes: fakeModelBytes({ seed: 2 }) })).version).toBe('1.0.1');
+  });
+
+  it('an unreachable store is REGISTRY_UNAVAILABLE and names it (password masked)', async () => {
+    const bad = ctx.dialect === 'sqlite' ? path.join(tmpDir('bad'), 'file-not-dir') : 'postgres://postgres:s3cret@127.0.0.1:1/test';
+    if (ctx.dialect === 'sqlite') fs.writeFileSync(bad, 'a file where the registry folder should be');
+    const e = await codeOf(openRegistry({ url: ctx.dialect === 'sqlite' ? path.join(bad, 'registry.db') : bad }));
+    expect(e.code).toBe('REGISTRY_UNAVAILABLE');
+    expect(e.message).toContain(ctx.dialect === 'sqlite' ? 'file-not-dir' : '127.0.0.1:1');
+    expect(e.message).not.toContain('s3cret');
   });
 });
 
