@@ -24,6 +24,14 @@ export const ERROR_CATALOG = {
   MODEL_NOT_FOUND: { status: 404, exit: 3, summary: 'No model (or version, or alias) matches the reference.' },
   ARTIFACT_CORRUPT: { status: 500, exit: 2, summary: 'A model artifact fails its sha256 check, is truncated, or is not a modelyard artifact.' },
   ARTIFACT_VERSION: { status: 500, exit: 2, summary: 'A model artifact was written by a newer, unknown format version.' },
+  ARTIFACT_MISSING: { status: 500, exit: 2, summary: 'A registered version\'s artifact blob is missing from the blob store (deleted by hand or never copied to this host).' },
+  // ---- the model registry ---------------------------------------------------------------------
+  VERSION_EXISTS: { status: 409, exit: 2, summary: 'The model already has this version; registered versions are immutable (omit --version for the next patch).' },
+  ALIAS_IN_USE: { status: 409, exit: 2, summary: 'A version cannot be deleted while an alias other than latest points at it (move the alias, or pass --force).' },
+  NO_ROLLBACK_TARGET: { status: 409, exit: 2, summary: 'The alias has no earlier version (still registered) to roll back to.' },
+  REGISTRY_UNAVAILABLE: { status: 503, exit: 1, summary: 'The registry store (SQLite file or Postgres server) cannot be opened or reached; the message names it.' },
+  REGISTRY_BUSY: { status: 503, exit: 1, summary: 'The registry stayed locked by other writers for longer than the retry budget.' },
+  REGISTRY_VERSION: { status: 500, exit: 2, summary: 'The registry database was migrated by a newer modelyard than this one: upgrade modelyard.' },
   // ---- everything else ------------------------------------------------------------------------
   INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;

@@ -22,6 +22,10 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Tabular ML from CSV to a monitored endpoint: train, register, serve, log, monitor, retrain.')
     .version(PACKAGE_VERSION, '-V, --version')
     .option('--registry <url>', 'registry: a postgres:// URL or a folder (default $MODELYARD_REGISTRY, else $MODELYARD_HOME or ./.modelyard)')
+    // Program options only before the subcommand, so that a subcommand's own `--version 1.2.0`
+    // (train, models import) is not taken for the program's `--version`. Commands that use the
+    // registry repeat `--registry` so it also works after them.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -1,7 +1,8 @@
 /** Every CLI command module; each exports a function that adds its command to the program. */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
+import { registerModels } from './models.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerModels];
