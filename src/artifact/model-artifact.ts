@@ -5,7 +5,7 @@
  */
 import { ModelyardError } from '../errors.js';
 import { loadCalibrator } from '../learn/calibrate/load.js';
-import { loadFitted } from '../learn/registry.js';
+import { loadFitted } from '../learn/index.js';
 import type { Json, LearnerState, TypedArray } from '../learn/types.js';
 import { Model, type ModelMetadata, type ModelPart, type Segments } from '../model/model.js';
 import type { Schema, TargetSpec } from '../schema/types.js';

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { registerModels } from './models.js';
+import { registerPredict } from './predict.js';
+import { registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerModels];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
