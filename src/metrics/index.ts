@@ -11,3 +11,10 @@ export { rmse, mae, r2 } from './regression.js';
 export { calibrationCurve, expectedCalibrationError, type CalibrationCurve } from './calibration.js';
 export { computeMetrics, argmaxRows, PRIMARY_METRIC, type MetricTask, type ComputeMetricsOptions } from './compute.js';
 export * from './drift.js';
+export {
+  delongTest,
+  pairedBootstrap,
+  type DelongResult,
+  type PairedBootstrapOptions,
+  type PairedBootstrapResult,
+} from './compare.js';
