@@ -130,6 +130,13 @@ export function checkPercentiles(q: ArrayLike<number>): void {
  * linear through the points (qⱼ, j/m), 0 below q₀ and 1 from q_m on. Where percentiles repeat
  * (a value holding a whole share of the reference, as in discrete features) the CDF jumps;
  * `left` selects the left limit F(v−) instead of the right-continuous F(v).
+ *
+ * @example
+ * ```ts
+ * percentileCdf([0, 1, 1, 1, 4], 0.5); // 0.125
+ * percentileCdf([0, 1, 1, 1, 4], 1); // 0.75 (a quarter of the reference sits at 1 …)
+ * percentileCdf([0, 1, 1, 1, 4], 1, true); // 0.25 (… so the CDF jumps there)
+ * ```
  */
 export function percentileCdf(q: ArrayLike<number>, v: number, left = false): number {
   const m = q.length - 1;

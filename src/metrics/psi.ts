@@ -96,6 +96,12 @@ export interface BinnedCounts {
  * Bin of `v` for strictly increasing inner `edges`: bin i holds edges[i−1] < v ≤ edges[i] (bin 0
  * everything ≤ edges[0], the last bin everything above the last edge) — the convention of the
  * reference profile's decile bins (numpy `searchsorted(edges, v, side='left')`).
+ *
+ * @example
+ * ```ts
+ * binIndex([1, 2], 1); // 0: a value on an edge belongs to the lower bin
+ * binIndex([1, 2], 1.5); // 1
+ * ```
  */
 export function binIndex(edges: ArrayLike<number>, v: number): number {
   let lo = 0;

@@ -138,7 +138,16 @@ export function interpolateIsotonic(x: Float64Array, y: Float64Array, from: numb
   return slope * (v - x[left]) + y[left];
 }
 
-/** Isotonic calibrator: the knots of every calibrated column, concatenated (`offsets` delimit them). */
+/**
+ * Isotonic calibrator: the knots of every calibrated column, concatenated (`offsets` delimit them).
+ * Built by `fitCalibrator('isotonic', …)` or from a stored state.
+ *
+ * @example
+ * ```ts
+ * const cal = fitCalibrator('isotonic', oofProba, y, 3) as IsotonicCalibrator;
+ * cal.toState(); // { method: 'isotonic', state: { k: 3 }, arrays: { x, y, offsets } }
+ * ```
+ */
 export class IsotonicCalibrator implements Calibrator {
   readonly method = 'isotonic' as const;
 

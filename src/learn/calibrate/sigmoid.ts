@@ -154,7 +154,16 @@ function sigmoid(a: number, b: number, f: number): number {
   return 1 / (1 + Math.exp(z));
 }
 
-/** Sigmoid calibrator: one (a, b) per calibrated column. */
+/**
+ * Sigmoid calibrator: one (a, b) per calibrated column (the positive class when binary, every class
+ * one-vs-rest otherwise). Built by `fitCalibrator('sigmoid', …)` or from a stored state.
+ *
+ * @example
+ * ```ts
+ * const cal = fitCalibrator('sigmoid', oofProba, y, 2) as SigmoidCalibrator;
+ * cal.apply(proba, n, 2); // n × 2, rows sum to 1
+ * ```
+ */
 export class SigmoidCalibrator implements Calibrator {
   readonly method = 'sigmoid' as const;
 
