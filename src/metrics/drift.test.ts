@@ -258,6 +258,25 @@ describe('PSI agrees with the numpy reference', () => {
     );
   });
 
+  it('with no drift, PSI averages (bins − 1)·(1/N_ref + 1/N_live), as documented (seeded simulation)', () => {
+    const rng = new Rng(7);
+    const draw = (n: number): Float64Array => {
+      const c = new Float64Array(10);
+      for (let i = 0; i < n; i++) c[rng.int(10)]++;
+      return c;
+    };
+    for (const [nRef, nLive] of [
+      [5000, 1000],
+      [5000, 200],
+    ]) {
+      let sum = 0;
+      const reps = 400;
+      for (let r = 0; r < reps; r++) sum += psi(draw(nRef), draw(nLive));
+      const expected = 9 * (1 / nRef + 1 / nLive);
+      expect(Math.abs(sum / reps / expected - 1)).toBeLessThan(0.1);
+    }
+  });
+
   it('a value on an edge falls in the lower bin; the first and last bins are open', () => {
     expect(Array.from(binNumeric([1, 2], [-100, 1, 1.0000001, 2, 2.5, 1e9]).counts)).toEqual([2, 2, 2]);
   });

@@ -106,11 +106,8 @@ export function ks2Sample(a: ArrayLike<number>, b: ArrayLike<number>, method: 'a
   return { statistic: d, pValue: Math.min(Math.max(p, 0), 1), method: mode };
 }
 
-/**
- * Checks a reference given as percentiles: at least two finite, non-decreasing values.
- * @internal exported for the monitor, which validates profiles up front.
- */
-export function checkPercentiles(q: ArrayLike<number>): void {
+/** Checks a reference given as percentiles: at least two finite, non-decreasing values. */
+function checkPercentiles(q: ArrayLike<number>): void {
   if (q.length < 2) {
     throw new ModelyardError('PARAM_INVALID', `the reference needs at least 2 percentiles (0th and 100th), got ${q.length}`, { field: 'percentiles' });
   }

@@ -16,8 +16,10 @@ export const PSI_EPSILON = 1e-4;
  * Conventional PSI thresholds (Siddiqi 2006, "Credit Risk Scorecards", ch. 8; examined in Yurdakul
  * 2018, "Statistical Properties of Population Stability Index", PhD thesis, Western Michigan
  * University): below 0.1 no significant shift, 0.1–0.25 a moderate shift (warn), above 0.25 a
- * major shift (alert). Yurdakul shows the index grows with the number of bins and shrinks with
- * sample size, so these fit ~10 bins and windows of some hundreds of rows or more.
+ * major shift (alert). The thresholds ignore sample size: with no drift at all, PSI — a Jeffreys
+ * divergence — is asymptotically (1/N_ref + 1/N_live)·χ²(bins − 1) (Yurdakul 2018), i.e. about
+ * 9·(1/N_ref + 1/N_live) for 10 bins: 0.01 for a 1 000-row window against 10 000 reference rows, but
+ * 0.05 for 200 rows. Use windows of about a thousand rows or more, or the KS / χ² p-values.
  */
 export const PSI_WARN = 0.1;
 export const PSI_ALERT = 0.25;
