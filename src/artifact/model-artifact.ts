@@ -4,8 +4,8 @@
  * `p<part>.<array>` / `c<part>.<array>`. Loading verifies the sha256 before anything is parsed.
  */
 import { ModelyardError } from '../errors.js';
-import { loadCalibrator } from '../learn/calibrate/load.js';
-import { loadFitted } from '../learn/index.js';
+import { loadCalibrator } from '../learn/calibrate/index.js'; // index registers the loaders
+import { loadFitted } from '../learn/index.js'; // index registers the learners
 import type { Json, LearnerState, TypedArray } from '../learn/types.js';
 import { Model, type ModelMetadata, type ModelPart, type Segments } from '../model/model.js';
 import type { Schema, TargetSpec } from '../schema/types.js';
