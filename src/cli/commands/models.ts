@@ -216,7 +216,7 @@ function aliasText(aliases: Record<string, string>): string {
     .join(' ');
 }
 
-/** A short metrics text: the first metrics of the test/holdout/validation group (or the first group). */
+/** A short metrics text: the headline metrics of the test/holdout/validation/cv group (or the first group). */
 function headline(metrics: Record<string, Json>, n = 2): string {
   const groups = Object.keys(metrics);
   const g = ['test', 'holdout', 'validation', 'valid', 'cv'].find((k) => groups.includes(k)) ?? groups[0];
@@ -224,8 +224,11 @@ function headline(metrics: Record<string, Json>, n = 2): string {
   const m = metrics[g];
   if (typeof m === 'number') return `${g}=${fmt(m)}`;
   if (!m || typeof m !== 'object' || Array.isArray(m)) return '';
+  // The metrics each task is judged by come first (roc_auc, accuracy, rmse), then the rest.
+  const first = ['roc_auc', 'accuracy', 'rmse', 'r2', 'log_loss'];
   return Object.entries(m)
     .filter(([, v]) => typeof v === 'number')
+    .sort(([a], [b]) => (first.includes(a) ? first.indexOf(a) : 99) - (first.includes(b) ? first.indexOf(b) : 99))
     .slice(0, n)
     .map(([k, v]) => `${k}=${fmt(v as number)}`)
     .join(' ');

@@ -1,0 +1,27 @@
+/**
+ * modelyard's public library API. Everything exported here is documented and stable within a
+ * minor version; anything else is internal.
+ */
+export { ERROR_CATALOG, ModelyardError, isModelyardError, type ErrorCode, type ErrorLocation } from './errors.js';
+export { Frame, encodeStrings, numberColumn, stringColumn, type Column, type NumberColumn, type StringColumn } from './frame/frame.js';
+export { DataReader, readFrame, type ReadOptions } from './frame/read.js';
+export { writeTable, type OutColumn } from './frame/write.js';
+export { inferSchema, type InferOptions } from './schema/infer.js';
+export { conform, type ConformOptions } from './schema/validate.js';
+export { encodeTarget } from './schema/target.js';
+export type { ColumnKind, FeatureSpec, Schema, TargetSpec, Task, UnseenPolicy } from './schema/types.js';
+export * from './split/index.js';
+export * from './metrics/index.js';
+export { createLearner, learnerKind, learnerKinds, loadFitted, registerLearner } from './learn/index.js';
+export type { Capabilities, Fitted, Learner, LearnerKind, LearnerState, TrainSet } from './learn/types.js';
+export { fitCalibrator, calibrationReport } from './learn/calibrate/index.js';
+export { Model, type ModelMetadata, type ModelPart, type Predictions, type Segments } from './model/model.js';
+export { trainModel, type TrainRecipe, type TrainReport } from './model/train.js';
+export { crossValidate, type CvReport } from './model/cv.js';
+export { evaluateModel, type EvaluationReport } from './model/evaluate.js';
+export { loadModel, type LoadedModel } from './model/load.js';
+export { toRecords, type PredictionRecord } from './model/output.js';
+export { modelFromBytes, modelToBytes } from './artifact/model-artifact.js';
+export { decodeContainer, encodeContainer } from './artifact/container.js';
+export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js';
+export { buildProfile, type Profile } from './monitor/profile.js';
