@@ -14,7 +14,7 @@
  * delivered at commit, so listeners never see a change that rolled back.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from '../kysely.js';
 import { ModelyardError } from '../../../errors.js';
 import { backoffMs, sleep, type LockScope, type RegistryStore } from '../../store.js';
 import { migrate } from '../migrations.js';

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from '../kysely.js';
 import { ModelyardError } from '../../../errors.js';
 import { backoffMs, sleep, type LockScope, type RegistryStore } from '../../store.js';
 import { migrate } from '../migrations.js';
