@@ -15,7 +15,8 @@ import { parseSplitSpec, splitFrame, type Split } from '../split/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { frameSha256 } from '../frame/hash.js';
 import { crossValidate, type CvReport } from './cv.js';
-import { Model, type ModelMetadata, type ModelPart, type Segments } from './model.js';
+import { calibrateLearner, type CalibrationResult } from './calibrate.js';
+import { Model, scorePart, type ModelMetadata, type ModelPart, type Segments } from './model.js';
 import { gitCommit } from './git.js';
 import { buildProfile, profileJson } from '../monitor/profile.js';
 import { Rng } from '../util/random.js';
@@ -44,6 +45,10 @@ export interface TrainRecipe {
   /** A column of per-row sample weights. */
   weightColumn?: string;
   classWeight?: 'none' | 'balanced';
+  /** Calibrate probabilities (classification) on out-of-fold predictions: sigmoid (Platt) or isotonic. */
+  calibrate?: 'none' | 'sigmoid' | 'isotonic';
+  /** Folds for calibration (default 5). */
+  calibrationFolds?: number;
   /** Threads a learner may use (0 = all cores). */
   threads?: number;
 }
@@ -64,6 +69,8 @@ export interface TrainReport {
   metrics: Record<string, Record<string, number>>;
   cv?: CvReport;
   segments?: Record<string, { rows: number; metrics: Record<string, Record<string, number>> }>;
+  /** Brier/ECE before and after calibration (cross-fitted), per part ('model' or the segment). */
+  calibration?: Record<string, CalibrationResult['report']>;
   warnings: string[];
   seconds: number;
 }
@@ -136,6 +143,11 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
 
   const holdout: Split | undefined = splitSpec ? splitFrame(data, splitSpec, { y: target.task === 'regression' ? undefined : y, testSize: splitSpec.testSize, seed }) : undefined;
 
+  const calibrate = recipe.calibrate ?? 'none';
+  if (calibrate !== 'none' && target.task === 'regression') {
+    throw new ModelyardError('USAGE', `--calibrate ${calibrate} applies to classification; "${recipe.target}" is a regression target`, { flag: '--calibrate' });
+  }
+  const calibration: Record<string, CalibrationResult['report']> = {};
   const fitRows = (rows: ArrayLike<number> | null, label: string, validRows?: ArrayLike<number>): ModelPart => {
     const sub = rows ? X.take(rows) : X;
     const ySub = rows ? Float64Array.from(rows, (i) => y[i]) : y;
@@ -152,13 +164,25 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
       threads: recipe.threads,
       onProgress: (d, t) => opts.onProgress?.(`fit ${label}`, d, t),
     });
-    return { fitted, rows: sub.nRows };
+    const part: ModelPart = { fitted, rows: sub.nRows };
+    if (calibrate !== 'none') {
+      const res = calibrateLearner(X, y, weights, schema.features, target, learnerName, recipe.params ?? {}, rows ?? null, {
+        method: calibrate,
+        folds: recipe.calibrationFolds ?? 5,
+        seed,
+        threads: recipe.threads,
+        onProgress: (d, t) => opts.onProgress?.(`calibrate ${label}`, d, t),
+      });
+      part.calibrator = res.calibrator;
+      calibration[label] = res.report;
+    }
+    return part;
   };
 
   const metricsOf = (part: ModelPart, rows: ArrayLike<number> | null): Record<string, number> => {
     const sub = rows ? X.take(rows) : X;
     const ySub = rows ? Float64Array.from(rows, (i) => y[i]) : y;
-    return computeMetrics(target.task, ySub, scoreFitted(part.fitted, sub), nClasses(target));
+    return computeMetrics(target.task, ySub, scorePart(part, sub, nClasses(target)), nClasses(target));
   };
 
   const metrics: Record<string, Record<string, number>> = {};
@@ -259,6 +283,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
     warnings,
   };
   if (cv) metadata.cv = cv as unknown as Json;
+  if (Object.keys(calibration).length > 0) metadata.calibration = calibration as unknown as Json;
   const model = new Model(schema, target, single, segments, metadata, null);
   // Reference profile for drift monitoring, on (a seeded sample of at most 100k) training rows.
   const sample = sampleRows(data.nRows, PROFILE_ROWS, seed);
@@ -276,6 +301,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
       metrics,
       cv,
       segments: recipe.segmentBy ? segReport : undefined,
+      calibration: Object.keys(calibration).length > 0 ? calibration : undefined,
       warnings,
       seconds: (performance.now() - t0) / 1000,
     },

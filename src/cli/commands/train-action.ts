@@ -11,7 +11,7 @@ import { isValidName } from '../../registry/ref.js';
 import type { CliContext } from '../main.js';
 import { choiceFlag, intFlag, kindsFlag, listFlag, pairsFlag } from '../options.js';
 import { openCliRegistry } from '../registry.js';
-import { formatMetrics } from '../format.js';
+import { formatMetrics, formatNumber } from '../format.js';
 
 export interface TrainFlags {
   target: string;
@@ -32,6 +32,8 @@ export interface TrainFlags {
   seed?: string;
   weight?: string;
   classWeight?: string;
+  calibrate?: string;
+  calibrationFolds?: string;
   threads?: string;
   sql?: string;
   out?: string;
@@ -63,6 +65,8 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
     segmentFallback: choiceFlag('--segment-fallback', f.segmentFallback, ['error', 'global'] as const),
     weightColumn: f.weight,
     classWeight: choiceFlag('--class-weight', f.classWeight, ['none', 'balanced'] as const),
+    calibrate: choiceFlag('--calibrate', f.calibrate, ['none', 'sigmoid', 'isotonic'] as const),
+    calibrationFolds: intFlag('--calibration-folds', f.calibrationFolds, 2, 20),
     threads: intFlag('--threads', f.threads, 0, 64),
   };
   for (const k of Object.keys(recipe) as (keyof TrainRecipe)[]) if (recipe[k] === undefined) delete recipe[k];
@@ -139,6 +143,7 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
     metrics: report.metrics,
     cv: report.cv ? { k: report.cv.k, scheme: report.cv.scheme, mean: report.cv.mean, std: report.cv.std } : undefined,
     segments: report.segments,
+    calibration: report.calibration,
     seconds: Number(report.seconds.toFixed(3)),
     warnings,
   };
@@ -149,6 +154,9 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
     for (const [set, m] of Object.entries(report.metrics)) io.out(`  ${set.padEnd(10)} ${formatMetrics(m)}`);
     if (report.segments) {
       for (const [seg, s] of Object.entries(report.segments)) io.out(`  segment ${seg} (${s.rows} rows): ${formatMetrics(s.metrics.validation ?? s.metrics.train)}`);
+    }
+    for (const [part, c] of Object.entries(report.calibration ?? {})) {
+      io.out(`  calibration (${c.method}, ${part}, cross-fitted on ${c.rows} rows): brier ${formatNumber(c.brier_before)} → ${formatNumber(c.brier_after)}  ece ${formatNumber(c.ece_before)} → ${formatNumber(c.ece_after)}`);
     }
     if (registered) io.out(`  sha256 ${registered.sha256}`);
   }

@@ -23,6 +23,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--segment-fallback <mode>', 'error | global: serve small/unknown segments with a model on all rows')
     .option('--weight <col>', 'column of per-row sample weights')
     .option('--class-weight <mode>', 'none | balanced')
+    .option('--calibrate <method>', 'none | sigmoid | isotonic: calibrate probabilities on out-of-fold predictions')
+    .option('--calibration-folds <k>', 'folds for --calibrate (default 5)')
     .option('--seed <n>', 'random seed (default 42)')
     .option('--threads <n>', 'worker threads for learners that use them (0 = all cores)')
     .option('--sql <query>', 'SQL query when <data> is a database file')
