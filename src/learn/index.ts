@@ -3,7 +3,9 @@
  */
 import { linearKind } from './linear/linear.js';
 import { registerLearner } from './registry.js';
+import { gbdtKind } from './gbdt/gbdt.js';
 
 registerLearner(linearKind);
+registerLearner(gbdtKind);
 
 export { createLearner, learnerKind, learnerKinds, loadFitted, registerLearner } from './registry.js';
