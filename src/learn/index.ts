@@ -3,7 +3,10 @@
  */
 import { linearKind } from './linear/linear.js';
 import { registerLearner } from './registry.js';
+import { stackingKind, votingKind } from './ensemble/index.js';
 
 registerLearner(linearKind);
+registerLearner(votingKind);
+registerLearner(stackingKind);
 
 export { createLearner, learnerKind, learnerKinds, loadFitted, registerLearner } from './registry.js';

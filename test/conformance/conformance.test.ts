@@ -20,6 +20,8 @@ const FAST: Record<string, Record<string, unknown>> = {
   gbdt: { rounds: 30 },
   forest: { trees: 20 },
   extra_trees: { trees: 20 },
+  voting: { members: [{ learner: 'linear', params: {} }, { learner: 'linear', params: { C: 0.05, encoding: 'ordinal' } }], voting: 'soft' },
+  stacking: { members: [{ learner: 'linear', params: {} }, { learner: 'linear', params: { C: 0.05, encoding: 'ordinal' } }], folds: 3 },
 };
 
 interface Prepared {
