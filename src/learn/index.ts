@@ -4,8 +4,12 @@
 import { linearKind } from './linear/linear.js';
 import { registerLearner } from './registry.js';
 import { stackingKind, votingKind } from './ensemble/index.js';
+import { extraTreesKind, forestKind, treeKind } from './tree/index.js';
 
 registerLearner(linearKind);
+registerLearner(treeKind);
+registerLearner(forestKind);
+registerLearner(extraTreesKind);
 registerLearner(votingKind);
 registerLearner(stackingKind);
 
