@@ -3,14 +3,18 @@
  *
  * 1. `url` option (the CLI's `--log`);
  * 2. `MODELYARD_LOG_URL`;
- * 3. `DATABASE_URL`, only when it is a `postgres://` URL (the log then shares the registry's database;
- *    its tables are prefixed `log_`);
- * 4. `$MODELYARD_HOME/log.db`, else `./.modelyard/log.db`.
+ * 3. the registry's location when one is named (`registry` option, i.e. the CLI's `--registry`, else
+ *    `MODELYARD_REGISTRY`): the same Postgres database, or `log.db` in the registry's folder — the log
+ *    lives with the models it describes;
+ * 4. `DATABASE_URL`, only when it is a `postgres://` URL;
+ * 5. `$MODELYARD_HOME/log.db`, else `./.modelyard/log.db`.
+ *
+ * Sharing a database with the registry is safe: the log's tables are prefixed `log_`.
  *
  * A location is a `postgres://` URL (optional `?schema=`) or a SQLite file (a path ending in `.db`,
  * `.sqlite` or `.sqlite3`, optionally written `sqlite:<path>`) or a folder (then `<folder>/log.db`).
  * The spool — where rows go while the store is unreachable — is `MODELYARD_LOG_SPOOL`, else
- * `$MODELYARD_HOME/log-spool` (`./.modelyard/log-spool`).
+ * `log-spool/` beside a SQLite log file, else `$MODELYARD_HOME/log-spool` (`./.modelyard/log-spool`).
  */
 import path from 'node:path';
 import { ModelyardError } from '../errors.js';
@@ -27,6 +31,8 @@ export interface LogLocation {
 
 export interface LogLocationOptions {
   url?: string;
+  /** The registry location in use (`--registry`), when the caller has one. */
+  registry?: string;
   spoolDir?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -45,9 +51,15 @@ export function resolveLogLocation(opts: LogLocationOptions = {}): LogLocation {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const home = path.resolve(cwd, env.MODELYARD_HOME || '.modelyard');
-  const spoolDir = path.resolve(cwd, opts.spoolDir ?? env.MODELYARD_LOG_SPOOL ?? path.join(home, 'log-spool'));
+  const spoolSetting = opts.spoolDir ?? env.MODELYARD_LOG_SPOOL;
+  const registry = opts.registry || env.MODELYARD_REGISTRY || undefined;
+  const explicit = opts.url || env.MODELYARD_LOG_URL;
+  const fromRegistry = !explicit && !!registry;
   const spec =
-    opts.url ?? env.MODELYARD_LOG_URL ?? (env.DATABASE_URL && isPostgres(env.DATABASE_URL) ? env.DATABASE_URL : undefined) ?? path.join(home, 'log.db');
+    explicit ||
+    registry ||
+    (env.DATABASE_URL && isPostgres(env.DATABASE_URL) ? env.DATABASE_URL : undefined) ||
+    path.join(home, 'log.db');
   if (isPostgres(spec)) {
     let u: URL;
     try {
@@ -56,11 +68,16 @@ export function resolveLogLocation(opts: LogLocationOptions = {}): LogLocation {
       throw new ModelyardError('USAGE', `--log: "${spec.replace(/:[^:@/]*@/, ':***@')}" is not a valid postgres:// URL`, { flag: '--log' });
     }
     const schema = u.searchParams.get('schema') ?? undefined;
-    u.searchParams.delete('schema');
+    // Keep only connection parameters (a registry URL also carries blobs=…, blobs_dir=…).
+    for (const k of ['schema', 'blobs', 'blobs_dir']) u.searchParams.delete(k);
+    const spoolDir = path.resolve(cwd, spoolSetting ?? path.join(home, 'log-spool'));
     return { dialect: 'postgres', url: u.toString(), ...(schema ? { schema } : {}), spoolDir };
   }
-  const p = path.resolve(cwd, spec.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '') || '.');
-  return { dialect: 'sqlite', file: /\.(db|sqlite3?)$/i.test(p) ? p : path.join(p, 'log.db'), spoolDir };
+  const p = path.resolve(cwd, spec.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '').replace(/\?.*$/, '') || '.');
+  const isFile = /\.(db|sqlite3?)$/i.test(p);
+  // A registry file (registry.db) stands for its folder; a log file is used as named.
+  const file = isFile && !fromRegistry ? p : path.join(isFile ? path.dirname(p) : p, 'log.db');
+  return { dialect: 'sqlite', file, spoolDir: path.resolve(cwd, spoolSetting ?? path.join(path.dirname(file), 'log-spool')) };
 }
 
 export interface OpenLogOptions {

@@ -78,6 +78,8 @@ export interface LogStore {
    * `(time - windowMs, time]` (optionally of one model), or null.
    */
   matchEntities(items: readonly EntityMatch[], windowMs: number, model?: string): Promise<(string | null)[]>;
+  /** Which of `ids` are stored in `table`. */
+  existing(table: LogTable, ids: readonly string[]): Promise<Set<string>>;
   /** Every stored id of one table (for reconcile), in no particular order. */
   ids(table: LogTable): Promise<string[]>;
   /** Row counts per table. */

@@ -152,6 +152,11 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
       for (const row of r) out[Number(row.i) - 1] = (row.id as string | null) ?? null;
       return out;
     },
+    async existing(table: LogTable, ids: readonly string[]) {
+      if (ids.length === 0) return new Set<string>();
+      const r = await pool.query<[string]>({ text: `SELECT id FROM ${TABLE[table]} WHERE id = ANY($1::text[])`, values: [ids], rowMode: 'array' });
+      return new Set(r.rows.map((x) => x[0]));
+    },
     async ids(table: LogTable) {
       const r = await pool.query<[string]>({ text: `SELECT id FROM ${TABLE[table]}`, rowMode: 'array' });
       const out = new Array<string>(r.rows.length);

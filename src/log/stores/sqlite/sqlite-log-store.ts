@@ -106,6 +106,16 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
         return (id as string | undefined) ?? null;
       });
     },
+    async existing(table: LogTable, ids: readonly string[]) {
+      const out = new Set<string>();
+      const CHUNK = 500; // below SQLite's default 999-parameter limit of old builds
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const part = ids.slice(i, i + CHUNK);
+        const found = db.prepare(`SELECT id FROM ${TABLE[table]} WHERE id IN (${part.map(() => '?').join(', ')})`).pluck().all(...part) as string[];
+        for (const id of found) out.add(id);
+      }
+      return out;
+    },
     async ids(table: LogTable) {
       return db.prepare(`SELECT id FROM ${TABLE[table]}`).pluck().all() as string[];
     },
