@@ -113,7 +113,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
     const seen = new Set<string>();
     for (const f of segFiles) {
       const buf = fs.readFileSync(f);
-      rep.torn += scanIds(buf, 0, 7, 34, (id, s, e) => {
+      const unreadable = scanIds(buf, 0, 7, 34, (id, s, e) => {
         rep.rows++;
         if (seen.has(id)) rep.duplicates++;
         else seen.add(id);
@@ -124,10 +124,11 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
             gaps.set(id, { kind: line.k, record: line.r });
             rep.gaps++;
           } catch {
-            rep.torn++;
+            rep.torn++; // the id survived but the rest of the line was cut short
           }
         }
       });
+      rep.torn += unreadable;
     }
     sources.push(rep);
   }
