@@ -32,6 +32,9 @@ export const ERROR_CATALOG = {
   REGISTRY_UNAVAILABLE: { status: 503, exit: 1, summary: 'The registry store (SQLite file or Postgres server) cannot be opened or reached; the message names it.' },
   REGISTRY_BUSY: { status: 503, exit: 1, summary: 'The registry stayed locked by other writers for longer than the retry budget.' },
   REGISTRY_VERSION: { status: 500, exit: 2, summary: 'The registry database was migrated by a newer modelyard than this one: upgrade modelyard.' },
+  // ---- the prediction log --------------------------------------------------------------------
+  LOG_UNAVAILABLE: { status: 503, exit: 1, summary: 'The prediction log store cannot be opened or reached, and (for a durable write) neither can the local spool.' },
+  FEEDBACK_UNMATCHED: { status: 422, exit: 2, summary: 'A feedback row names no logged prediction (unknown prediction id, or no prediction for the entity in the time window).' },
   // ---- everything else ------------------------------------------------------------------------
   INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;
