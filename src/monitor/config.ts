@@ -77,6 +77,10 @@ export interface MonitorConfig {
     resamples: number;
     /** Promote without manual approval (default false: `models promote … --approve`). */
     autoPromote: boolean;
+    /** How far back paired rows are collected (default 30 days). */
+    lookbackMs: number;
+    /** Metric compared (default: the task's primary metric — binary roc_auc, multiclass accuracy, regression rmse). */
+    metric?: string;
   };
   retrain: {
     /** Retrain after this many confident mistakes in `mistakeWindowMs` (seed 002: 10 in 7 days). */
@@ -102,7 +106,7 @@ export const DEFAULT_MONITOR_CONFIG: Readonly<MonitorConfig> = Object.freeze({
   features: { missingRateIncrease: 0.1, minCoverage: 0.6, maxNonFiniteRate: 0, minRows: 100 },
   performance: { minLabelled: 100, decayRelative: 0.05, maxEce: 0.1, confidentMistakeConfidence: 0.7 },
   operations: { maxErrorRate: 0.05, maxLatencyMs: 1000, minRequests: 100 },
-  challenger: { minLabelled: 100, minWindowMs: 7 * DAY, margin: 0.03, alpha: 0.05, resamples: 1000, autoPromote: false },
+  challenger: { minLabelled: 100, minWindowMs: 7 * DAY, margin: 0.03, alpha: 0.05, resamples: 1000, autoPromote: false, lookbackMs: 30 * DAY },
   retrain: { confidentMistakes: 10, mistakeWindowMs: 7 * DAY, onDecay: true, onDrift: true, cooldownMs: DAY },
   alerts: { repeatAfterMs: HOUR },
 });
@@ -135,7 +139,7 @@ export function resolveMonitorConfig(input: MonitorConfigInput = {}): MonitorCon
   for (const g of Object.keys(input)) {
     if (!(g in d)) throw new ModelyardError('PARAM_INVALID', `unknown monitor setting group "${g}" (known: ${Object.keys(d).join(', ')})`, { field: g });
     for (const k of Object.keys((input as Record<string, object>)[g] ?? {})) {
-      if (!(k in (d as unknown as Record<string, object>)[g]) && !(g === 'performance' && k === 'decayMetrics')) {
+      if (!(k in (d as unknown as Record<string, object>)[g]) && !(g === 'performance' && k === 'decayMetrics') && !(g === 'challenger' && k === 'metric')) {
         throw new ModelyardError('PARAM_INVALID', `unknown monitor setting "${g}.${k}"`, { field: `${g}.${k}` });
       }
     }
@@ -167,6 +171,7 @@ export function resolveMonitorConfig(input: MonitorConfigInput = {}): MonitorCon
   check('challenger.margin', cfg.challenger.margin, 0, Infinity);
   check('challenger.alpha', cfg.challenger.alpha, 0, 1);
   check('challenger.resamples', cfg.challenger.resamples, 1, 1_000_000, true);
+  check('challenger.lookbackMs', cfg.challenger.lookbackMs, 1, Infinity);
   check('retrain.confidentMistakes', cfg.retrain.confidentMistakes, 1, Infinity, true);
   check('retrain.mistakeWindowMs', cfg.retrain.mistakeWindowMs, 1, Infinity);
   check('retrain.cooldownMs', cfg.retrain.cooldownMs, 0, Infinity);
