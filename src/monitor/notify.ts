@@ -93,7 +93,7 @@ export interface WebhookOptions {
   maxDelayMs?: number;
   /** Per-attempt timeout (default 5 s). */
   timeoutMs?: number;
-  /** Batches waiting beyond this are dropped, oldest first (default 1000). */
+  /** Batches waiting (besides the one being sent) beyond this are dropped, oldest first (default 1000). */
   maxQueue?: number;
   headers?: Record<string, string>;
   /** Called when a batch is given up on (after all attempts) or dropped. */
@@ -131,7 +131,8 @@ export class WebhookNotifier {
       this.stats.dropped++;
       this.opts.onGiveUp?.(dropped, 'queue full');
     }
-    if (!this.running) this.running = this.loop().finally(() => (this.running = null));
+    // Start on a later turn: even the first fetch's set-up must not run on the caller's time.
+    if (!this.running) this.running = new Promise<void>((r) => setImmediate(r)).then(() => this.loop()).finally(() => (this.running = null));
   }
 
   /** Resolves when every queued batch was sent or given up on. */
@@ -147,11 +148,7 @@ export class WebhookNotifier {
   }
 
   private async loop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue[0];
-      await this.deliver(batch);
-      if (this.queue[0] === batch) this.queue.shift();
-    }
+    while (this.queue.length > 0) await this.deliver(this.queue.shift()!);
   }
 
   private async deliver(batch: Alert[]): Promise<void> {
