@@ -35,6 +35,9 @@ export const ERROR_CATALOG = {
   // ---- the prediction log --------------------------------------------------------------------
   LOG_UNAVAILABLE: { status: 503, exit: 1, summary: 'The prediction log store cannot be opened or reached, and (for a durable write) neither can the local spool.' },
   FEEDBACK_UNMATCHED: { status: 422, exit: 2, summary: 'A feedback row names no logged prediction (unknown prediction id, or no prediction for the entity in the time window).' },
+  // ---- monitoring, champion/challenger, retraining (src/monitor) ----------------------------------
+  PROMOTION_NOT_RECOMMENDED: { status: 409, exit: 2, summary: 'models promote --approve: no standing champion/challenger recommendation for that version (none yet, refused, or already acted on).' },
+  RETRAIN_UNAVAILABLE: { status: 422, exit: 2, summary: 'A retrain cannot run: the artifact records no training recipe, or no data source is configured.' },
   // ---- everything else ------------------------------------------------------------------------
   INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;
