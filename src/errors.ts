@@ -32,6 +32,11 @@ export const ERROR_CATALOG = {
   REGISTRY_UNAVAILABLE: { status: 503, exit: 1, summary: 'The registry store (SQLite file or Postgres server) cannot be opened or reached; the message names it.' },
   REGISTRY_BUSY: { status: 503, exit: 1, summary: 'The registry stayed locked by other writers for longer than the retry budget.' },
   REGISTRY_VERSION: { status: 500, exit: 2, summary: 'The registry database was migrated by a newer modelyard than this one: upgrade modelyard.' },
+  // ---- pipelines ------------------------------------------------------------------------------
+  PIPELINE_INVALID: { status: 400, exit: 2, summary: 'The pipeline file is malformed (unknown keys, a missing field, a cycle, two stages writing one file); names the stage and field.' },
+  PIPELINE_INPUT_MISSING: { status: 422, exit: 2, summary: 'A stage input does not exist and no selected stage produces it; names the stage and file.' },
+  PIPELINE_STAGE_FAILED: { status: 422, exit: 2, summary: 'A stage\'s SQL or function failed; names the stage and repeats the cause.' },
+  PIPELINE_OUTPUT_MISSING: { status: 500, exit: 2, summary: 'A stage finished without writing a declared output; names the stage and file.' },
   // ---- everything else ------------------------------------------------------------------------
   INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;
