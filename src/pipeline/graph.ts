@@ -37,6 +37,17 @@ export function buildGraph(p: Pipeline): StageGraph {
       upstream.get(s.name)!.add(from);
       downstream.get(from)!.add(s.name);
     }
+    // An evaluate stage naming a registry model that a train stage of this pipeline registers reads
+    // that stage's result, even though no file connects them.
+    if (s.kind === 'evaluate' && 'ref' in s.model) {
+      const modelName = s.model.ref.split('@')[0];
+      for (const t of p.stages) {
+        if (t.kind === 'train' && t.register?.name === modelName && t.name !== s.name) {
+          upstream.get(s.name)!.add(t.name);
+          downstream.get(t.name)!.add(s.name);
+        }
+      }
+    }
   }
   // Kahn's algorithm, always taking the earliest stage (in file order) that is ready.
   const indeg = new Map(p.stages.map((s) => [s.name, upstream.get(s.name)!.size]));
