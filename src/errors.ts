@@ -38,6 +38,11 @@ export const ERROR_CATALOG = {
   // ---- monitoring, champion/challenger, retraining (src/monitor) ----------------------------------
   PROMOTION_NOT_RECOMMENDED: { status: 409, exit: 2, summary: 'models promote --approve: no standing champion/challenger recommendation for that version (none yet, refused, or already acted on).' },
   RETRAIN_UNAVAILABLE: { status: 422, exit: 2, summary: 'A retrain cannot run: the artifact records no training recipe, or no data source is configured.' },
+  // ---- pipelines ------------------------------------------------------------------------------
+  PIPELINE_INVALID: { status: 400, exit: 2, summary: 'The pipeline file is malformed (unknown keys, a missing field, a cycle, two stages writing one file); names the stage and field.' },
+  PIPELINE_INPUT_MISSING: { status: 422, exit: 2, summary: 'A stage input does not exist and no selected stage produces it; names the stage and file.' },
+  PIPELINE_STAGE_FAILED: { status: 422, exit: 2, summary: 'A stage\'s SQL or function failed; names the stage and repeats the cause.' },
+  PIPELINE_OUTPUT_MISSING: { status: 500, exit: 2, summary: 'A stage finished without writing a declared output; names the stage and file.' },
   // ---- everything else ------------------------------------------------------------------------
   INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;
