@@ -3,10 +3,12 @@
  */
 import { linearKind } from './linear/linear.js';
 import { registerLearner } from './registry.js';
+import { gbdtKind } from './gbdt/gbdt.js';
 import { stackingKind, votingKind } from './ensemble/index.js';
 import { extraTreesKind, forestKind, treeKind } from './tree/index.js';
 
 registerLearner(linearKind);
+registerLearner(gbdtKind);
 registerLearner(treeKind);
 registerLearner(forestKind);
 registerLearner(extraTreesKind);
