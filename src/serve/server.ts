@@ -4,7 +4,7 @@
  * (MLflow, KServe V2), admin. Models load (and pre-warm) before it resolves, unless
  * `background: true`, in which case `/ready` answers 503 until they are loaded.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ModelyardError } from '../errors.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { uuidv7 } from '../util/uuidv7.js';
@@ -21,6 +21,7 @@ import { compatRoutes } from './routes/compat.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1.js';
 import { ErrorBody } from './schemas.js';
+import { typeboxValidator } from './validate.js';
 
 export interface CreateServerOptions extends ServeOptions {
   /** Resolve at once and load models in the background (`/ready` is 503 until done). */
@@ -89,14 +90,14 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   const app = Fastify({
     logger: opts.logger === false ? false : opts.logger === true ? { level: 'info' } : opts.logger,
     bodyLimit: opts.maxBodyBytes,
-    disableRequestLogging: true,
+    // No per-request log lines (they would cost more than a prediction); errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : uuidv7();
     },
     return503OnClosing: false,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   });
   const sources = new Map<string, Promise<CachedSource>>();
   const ctx: ServeContext = {
@@ -136,6 +137,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     state: { closing: false, startedAt: performance.now(), readyAt: null, loadError: null },
   };
 
+  app.setValidatorCompiler(typeboxValidator);
   await app.register(corePlugin(ctx));
   if (opts.docs) {
     const swagger = (await import('@fastify/swagger')).default;

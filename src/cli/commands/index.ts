@@ -4,7 +4,8 @@ import type { CliContext } from '../main.js';
 import { registerModels } from './models.js';
 import { registerPredict } from './predict.js';
 import { registerTrain } from './train.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels, registerServe];

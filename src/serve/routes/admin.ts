@@ -9,7 +9,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ModelyardError } from '../../errors.js';
 import { AliasBody, AliasParams, ModelParams, SwitchQuery } from '../schemas.js';
-import { ERROR_RESPONSES } from './common.js';
 
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const y = app.yard;
@@ -26,13 +25,13 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { name: string; alias: string }; Body: { version: string; reason?: string } }>(
     '/admin/models/:name/aliases/:alias',
-    { ...adminAuth, schema: { tags: ['admin'], summary: 'Move an alias (hot swap)', params: AliasParams, body: AliasBody, response: ERROR_RESPONSES } },
+    { ...adminAuth, schema: { tags: ['admin'], summary: 'Move an alias (hot swap)', params: AliasParams, body: AliasBody } },
     async (req) => move(req, req.params.name, req.params.alias, req.body.version, req.body.reason),
   );
 
   app.post<{ Params: { name: string }; Querystring: { version: string; alias?: string } }>(
     '/models/:name/switch',
-    { ...adminAuth, schema: { tags: ['admin'], summary: "Seed 000's switch: serve another version under the model's default alias", params: ModelParams, querystring: SwitchQuery, response: ERROR_RESPONSES } },
+    { ...adminAuth, schema: { tags: ['admin'], summary: "Seed 000's switch: serve another version under the model's default alias", params: ModelParams, querystring: SwitchQuery } },
     async (req) => {
       const name = req.params.name;
       const def = y.hub.defaultSelector(name);
@@ -41,7 +40,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post('/admin/reload', { ...adminAuth, schema: { tags: ['admin'], summary: 'Re-resolve every served alias now', response: ERROR_RESPONSES } }, async () => {
+  app.post('/admin/reload', { ...adminAuth, schema: { tags: ['admin'], summary: 'Re-resolve every served alias now' } }, async () => {
     await y.hub.refreshAll();
     return { models: y.hub.names().map((name) => ({ name, loaded: y.hub.selectors(name) })) };
   });

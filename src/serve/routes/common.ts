@@ -26,9 +26,5 @@ export function countPredictions(app: FastifyInstance, out: PredictOutput): void
   app.yard.metrics.predictions.inc({ model: out.served.name, version: out.served.version }, out.rows.length);
 }
 
-export const ERROR_RESPONSES = {
-  '4xx': { $ref: 'ErrorBody#' },
-  '5xx': { $ref: 'ErrorBody#' },
-} as const;
 
 export type Reply = FastifyReply;

@@ -16,7 +16,7 @@ import type { Served } from '../hub.js';
 import { predictRows, type PredictOutput } from '../predict.js';
 import { columnSource, recordSource, splitSource, type RowSource } from '../rows.js';
 import { InvocationsBody, ModelParams, V2InferBody } from '../schemas.js';
-import { ERROR_RESPONSES, countPredictions, servedFor } from './common.js';
+import { countPredictions, servedFor } from './common.js';
 
 function invocationSource(body: InvocationsBody, served: Served): RowSource {
   const given = (['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const).filter((k) => body[k] !== undefined);
@@ -99,7 +99,7 @@ export async function compatRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: InvocationsBody; Querystring: { model?: string } }>(
     '/invocations',
-    { ...predictAuth, schema: { tags: ['mlflow'], summary: 'MLflow scoring protocol', body: InvocationsBody, querystring: InvocationsQuery, response: ERROR_RESPONSES } },
+    { ...predictAuth, schema: { tags: ['mlflow'], summary: 'MLflow scoring protocol', body: InvocationsBody, querystring: InvocationsQuery } },
     async (req) => {
       let ref = req.query.model;
       if (!ref) {
@@ -123,15 +123,15 @@ export async function compatRoutes(app: FastifyInstance): Promise<void> {
     const s = await servedFor(app, req, refOf(params));
     return { name: s.name, ready: true };
   };
-  app.get<{ Params: { name: string } }>('/v2/models/:name/ready', { schema: { tags: ['kserve'], summary: 'V2 model readiness', params: ModelParams, response: ERROR_RESPONSES } }, async (req) => readyAnswer(req, req.params));
-  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version/ready', { schema: { tags: ['kserve'], params: V2Params, response: ERROR_RESPONSES } }, async (req) => readyAnswer(req, req.params));
+  app.get<{ Params: { name: string } }>('/v2/models/:name/ready', { schema: { tags: ['kserve'], summary: 'V2 model readiness', params: ModelParams } }, async (req) => readyAnswer(req, req.params));
+  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version/ready', { schema: { tags: ['kserve'], params: V2Params } }, async (req) => readyAnswer(req, req.params));
 
   const metadata = async (req: FastifyRequest, params: { name: string; version?: string }): Promise<Record<string, unknown>> => {
     const s = await servedFor(app, req, refOf(params));
     return v2Metadata(s, [...new Set(Object.values(hub.selectors(s.name)))]);
   };
-  app.get<{ Params: { name: string } }>('/v2/models/:name', { schema: { tags: ['kserve'], summary: 'V2 model metadata (inputs in column order)', params: ModelParams, response: ERROR_RESPONSES } }, async (req) => metadata(req, req.params));
-  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version', { schema: { tags: ['kserve'], params: V2Params, response: ERROR_RESPONSES } }, async (req) => metadata(req, req.params));
+  app.get<{ Params: { name: string } }>('/v2/models/:name', { schema: { tags: ['kserve'], summary: 'V2 model metadata (inputs in column order)', params: ModelParams } }, async (req) => metadata(req, req.params));
+  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version', { schema: { tags: ['kserve'], params: V2Params } }, async (req) => metadata(req, req.params));
 
   const infer = async (req: FastifyRequest<{ Body: V2InferBody }>, params: { name: string; version?: string }): Promise<Record<string, unknown>> => {
     const served = await servedFor(app, req, refOf(params));
@@ -141,6 +141,6 @@ export async function compatRoutes(app: FastifyInstance): Promise<void> {
     countPredictions(app, out);
     return { model_name: served.name, model_version: served.version, id: req.body.id ?? req.id, outputs: v2Outputs(out) };
   };
-  app.post<{ Params: { name: string }; Body: V2InferBody }>('/v2/models/:name/infer', { ...predictAuth, schema: { tags: ['kserve'], summary: 'V2 inference', params: ModelParams, body: V2InferBody, response: ERROR_RESPONSES } }, async (req) => infer(req, req.params));
-  app.post<{ Params: { name: string; version: string }; Body: V2InferBody }>('/v2/models/:name/versions/:version/infer', { ...predictAuth, schema: { tags: ['kserve'], params: V2Params, body: V2InferBody, response: ERROR_RESPONSES } }, async (req) => infer(req, req.params));
+  app.post<{ Params: { name: string }; Body: V2InferBody }>('/v2/models/:name/infer', { ...predictAuth, schema: { tags: ['kserve'], summary: 'V2 inference', params: ModelParams, body: V2InferBody } }, async (req) => infer(req, req.params));
+  app.post<{ Params: { name: string; version: string }; Body: V2InferBody }>('/v2/models/:name/versions/:version/infer', { ...predictAuth, schema: { tags: ['kserve'], params: V2Params, body: V2InferBody } }, async (req) => infer(req, req.params));
 }

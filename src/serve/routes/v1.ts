@@ -8,7 +8,7 @@ import type { Served } from '../hub.js';
 import { checkBatch, predictRows } from '../predict.js';
 import { recordSource } from '../rows.js';
 import { ByIdBody, ModelParams, PredictBody, PredictResponse } from '../schemas.js';
-import { ERROR_RESPONSES, countPredictions, servedFor, v1Body } from './common.js';
+import { countPredictions, servedFor, v1Body } from './common.js';
 
 /** Public description of one loaded version (schema, task, classes). */
 export function describeServed(s: Served): Record<string, unknown> {
@@ -44,7 +44,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { name: string } }>(
     '/v1/models/:name',
-    { schema: { tags: ['models'], summary: 'One model: loaded version, schema, metrics; registry versions and aliases', params: ModelParams, response: ERROR_RESPONSES } },
+    { schema: { tags: ['models'], summary: 'One model: loaded version, schema, metrics; registry versions and aliases', params: ModelParams } },
     async (req) => {
       const s = await servedFor(app, req, req.params.name);
       const out: Record<string, unknown> = { ...describeServed(s), default: hub.defaultSelector(s.name), loaded: hub.selectors(s.name) };
@@ -67,7 +67,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         summary: 'Score rows: {"instances": [{col: value}, …]}',
         params: ModelParams,
         body: PredictBody,
-        response: { 200: PredictResponse, ...ERROR_RESPONSES },
+        response: { 200: PredictResponse },
       },
     },
     async (req) => {
@@ -104,7 +104,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         summary: 'Score rows whose features are fetched by id from the model\'s SQL feature source: {"ids": [...]} or a bare array',
         params: ModelParams,
         body: ByIdBody,
-        response: { 200: PredictResponse, ...ERROR_RESPONSES },
+        response: { 200: PredictResponse },
       },
     },
     async (req) => {
