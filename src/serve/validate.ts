@@ -19,6 +19,8 @@ function problem(checker: ReturnType<typeof TypeCompiler.Compile>, data: unknown
   const field = jsonPath(pointer);
   const prefix = PART[part] ?? part;
   let message = first?.message ?? 'is invalid';
+  const alts = (first?.schema as { anyOf?: { type?: string; const?: unknown }[] } | undefined)?.anyOf;
+  if (alts) message = `has the wrong type (expected ${alts.map((a) => (a.const !== undefined ? JSON.stringify(a.const) : a.type === 'number' ? 'a finite number' : (a.type ?? 'another shape'))).join(' | ')})`;
   let f = field;
   // An object with an unknown property: name the property.
   if (first && /additional|unexpected property/i.test(first.message)) {
