@@ -52,12 +52,12 @@ export function exampleRow(model: Model): Record<string, unknown> {
 }
 
 /** Runs the model a few times so the first real request meets optimised code. */
-export function prewarm(model: Model, iterations = 200): void {
+export function prewarm(model: Model, iterations = 50): void {
   const row = exampleRow(model);
   const one = [row];
   const batch = Array.from({ length: 64 }, () => row);
   for (let i = 0; i < iterations; i++) {
-    const src = recordSource(i % 20 === 0 ? batch : one);
+    const src = recordSource(i % 10 === 0 ? batch : one);
     scoreRows(model, conformRows(model, src), src);
   }
 }
@@ -76,7 +76,7 @@ export class ModelHub {
   constructor(
     private readonly registry: (() => Promise<Registry>) | null,
     private readonly events: HubEvents = {},
-    private readonly warmIterations = 200,
+    private readonly warmIterations = 50,
   ) {}
 
   /** Names of served models, sorted. */

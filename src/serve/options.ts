@@ -43,7 +43,7 @@ export interface ServeOptions {
   watchIntervalMs?: number;
   /** Follow alias moves (default true). */
   watch?: boolean;
-  /** Pre-warm iterations per loaded model (default 200). */
+  /** Pre-warm iterations per loaded model (default 50). */
   warmIterations?: number;
   /** Serve `/docs` (OpenAPI + UI); default true. */
   docs?: boolean;
@@ -120,7 +120,7 @@ export function resolveOptions(opts: ServeOptions = {}): ResolvedOptions {
     logger: opts.logger ?? { level: env.LOG_LEVEL ?? 'info' },
     watchIntervalMs: opts.watchIntervalMs ?? 250,
     watch: opts.watch ?? true,
-    warmIterations: opts.warmIterations ?? 200,
+    warmIterations: opts.warmIterations ?? 50,
     docs: opts.docs ?? true,
   };
 }
