@@ -25,3 +25,8 @@ export { modelFromBytes, modelToBytes } from './artifact/model-artifact.js';
 export { decodeContainer, encodeContainer } from './artifact/container.js';
 export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js';
 export { buildProfile, type Profile } from './monitor/profile.js';
+export {
+  LogWriter, openLogStore, resolveLogLocation, reconcile, exportPredictions, recordFeedback, openServeLog,
+  type LogStore, type LogMode, type InputsMode, type ReconcileReport, type LoggedPrediction,
+  type PredictionRecord as LogPredictionRecord, type FeedbackRecord, type EventRecord,
+} from './log/index.js';
