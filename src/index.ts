@@ -25,3 +25,6 @@ export { modelFromBytes, modelToBytes } from './artifact/model-artifact.js';
 export { decodeContainer, encodeContainer } from './artifact/container.js';
 export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js';
 export { buildProfile, type Profile } from './monitor/profile.js';
+export { loadPipeline, parsePipeline, runPipeline, type RunOptions as PipelineRunOptions } from './pipeline/index.js';
+export type { Pipeline, Stage, StageContext, StageSummary, RunSummary as PipelineRunSummary } from './pipeline/types.js';
+export { bestF1Threshold, type ThresholdChoice } from './metrics/threshold.js';
