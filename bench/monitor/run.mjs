@@ -86,7 +86,7 @@ try {
 const out = { date: new Date().toISOString(), loadavg: os.loadavg(), node: process.version, results };
 fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench/results/monitor.json'), `${JSON.stringify(out, null, 2)}\n`);
-console.log('| live rows | report, in memory (s) | report, SQLite log (s) | scipy drift stats only (s) | ours ÷ scipy | PSI f1 ours / scipy | drift alerts |');
+console.log('| live rows | report, in memory (s) | report, SQLite log (s) | scipy drift stats only (s) | ours ÷ scipy | PSI f1 ours / scipy | drift warnings |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.rows} | ${r.memory_s.toFixed(3)} | ${r.sqlite_s.toFixed(3)} | ${r.scipy_drift_only_s?.toFixed(3) ?? '-'} | ${r.ratio_memory_vs_scipy?.toFixed(2) ?? '-'} | ${r.psi_f1.toFixed(4)} / ${r.psi_f1_scipy?.toFixed(4) ?? '-'} | ${r.drifted.join(',')} |`);
 console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);

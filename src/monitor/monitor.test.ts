@@ -147,3 +147,28 @@ describe('performance and operations', () => {
     expect(r.alerts).toEqual([]);
   });
 });
+
+describe('JsonlDirSource', () => {
+  it('reads exported JSON lines, joins feedback, appends events; bad lines name file and line', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { JsonlDirSource } = await import('./source.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-jsonl-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'predictions.jsonl'), [rec({ id: 'a', time: 10 }), rec({ id: 'b', time: 20 })].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      fs.writeFileSync(path.join(dir, 'feedback.jsonl'), JSON.stringify(fb({ prediction_id: 'b', actual: 'no' })) + '\n');
+      const s = JsonlDirSource.open(dir);
+      const rows = await s.predictions({ model: 'm', since: 0, until: 100 });
+      expect(rows.map((r) => [r.prediction.id, r.actual])).toEqual([['a', null], ['b', 'no']]);
+      await s.writeEvent({ id: 'e1', time: 30, kind: 'monitor.alert', model: 'm', version: '1.0.0', payload: {} });
+      expect(fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+      expect((await JsonlDirSource.open(dir).events({ since: 0, until: 100 })).map((e) => e.id)).toEqual(['e1']);
+      fs.appendFileSync(path.join(dir, 'feedback.jsonl'), '{oops\n');
+      expect(() => JsonlDirSource.open(dir)).toThrow(/feedback\.jsonl: line 2/);
+      expect(() => JsonlDirSource.open(path.join(dir, 'nope'))).toThrow(/not found/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
