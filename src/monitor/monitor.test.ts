@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedbackRecord, PredictionRecord } from '../log/record.js';
-import { pairRows } from './challenger.js';
+import { Rng } from '../util/random.js';
+import { compareChallenger, pairRows } from './challenger.js';
 import { DEFAULT_MONITOR_CONFIG, resolveMonitorConfig } from './config.js';
 import { driftSection } from './drift-check.js';
 import { operationsAlerts, operationsSection, performanceSection } from './performance.js';
@@ -170,5 +171,55 @@ describe('JsonlDirSource', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('challenger comparison without AUC, calibration, multiclass output drift', () => {
+  const cfg = resolveMonitorConfig({ challenger: { minWindowMs: 0 } });
+  const regression = { name: 'y', task: 'regression' as const };
+  const rows = (n: number, noise: number, seed: number, version: string, role: 'primary' | 'shadow') => {
+    const rng = new Rng(seed);
+    const truth = new Rng(99);
+    return Array.from({ length: n }, (_, i) => {
+      const y = truth.normal() * 3;
+      return { prediction: rec({ id: `${version}-${String(i).padStart(5, '0')}`, request_id: `q${i}`, version, role, prediction: y + noise * rng.normal(), probabilities: null }), actual: role === 'primary' ? y : null };
+    });
+  };
+
+  it('regression: RMSE by paired bootstrap; better by margin and significant → promote; equal → keep', () => {
+    const champ = rows(300, 1, 1, '1.0.0', 'primary');
+    const better = compareChallenger(champ, rows(300, 0.5, 2, '2.0.0', 'shadow'), regression, { model: 'm', champion: '1.0.0', challenger: '2.0.0' }, cfg, 1e12);
+    expect(better.metric).toBe('rmse');
+    expect(better.test!.name).toBe('bootstrap');
+    expect(better.challengerValue!).toBeLessThan(better.championValue!);
+    expect(better.relativeImprovement!).toBeGreaterThan(0.3);
+    expect(better.decision).toBe('promote');
+    const same = compareChallenger(champ, rows(300, 1, 1, '2.0.0', 'shadow'), regression, { model: 'm', champion: '1.0.0', challenger: '2.0.0' }, cfg, 1e12);
+    expect(same.relativeImprovement).toBe(0);
+    expect(same.test!.pValue).toBeGreaterThan(0.4);
+    expect(same.decision).toBe('keep');
+    // Slightly better (about 1 %) but below the 3 % margin: keep, whatever the p-value.
+    const slight = compareChallenger(champ, rows(300, 0.98, 1, '2.0.0', 'shadow'), regression, { model: 'm', champion: '1.0.0', challenger: '2.0.0' }, cfg, 1e12);
+    expect(slight.relativeImprovement!).toBeGreaterThan(0);
+    expect(slight.relativeImprovement!).toBeLessThan(0.03);
+    expect(slight.decision).toBe('keep');
+  });
+
+  it('overconfident probabilities: calibration warning (ECE)', () => {
+    const joined = Array.from({ length: 200 }, (_, i) => ({ prediction: rec({ id: String(i), prediction: 'yes', probabilities: { no: 0.05, yes: 0.95 } }), actual: i % 2 ? 'yes' : 'no' }));
+    const p = performanceSection(joined, binary, { validation: { roc_auc: 0.5, accuracy: 0.5 } }, resolveMonitorConfig(), 2000);
+    expect(p.ece!).toBeCloseTo(0.45, 10);
+    expect(p.calibration).toBe('warn');
+    // 100 of them are wrong at 95 % confidence, all within the 7-day window.
+    expect(p.confidentMistakes).toBe(100);
+  });
+
+  it('multiclass: the predicted-class distribution is tested with χ²', () => {
+    const target = { name: 'y', task: 'multiclass' as const, classes: ['a', 'b', 'c'] };
+    const profile: Profile = { rows: 900, features: {}, prediction: { kind: 'categorical', count: 900, missing: 0, counts: { a: 300, b: 300, c: 300 } } };
+    const live = Array.from({ length: 600 }, (_, i) => rec({ id: String(i), prediction: i < 400 ? 'a' : i < 500 ? 'b' : 'c', probabilities: null }));
+    const d = driftSection(profile, target, live, resolveMonitorConfig());
+    expect(d.prediction!.test!.name).toBe('chi2');
+    expect(d.prediction!.status).toBe('alert');
   });
 });
