@@ -33,3 +33,4 @@ export {
   type LogStore, type LogMode, type InputsMode, type ReconcileReport, type LoggedPrediction,
   type PredictionRecord as LogPredictionRecord, type FeedbackRecord, type EventRecord,
 } from './log/index.js';
+export * from './monitor/index.js';

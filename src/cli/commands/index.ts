@@ -13,3 +13,5 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels, registerServe];
 COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
+import { registerMonitor } from './monitor.js';
+COMMANDS.push(registerMonitor);
