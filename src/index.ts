@@ -27,4 +27,3 @@ export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js
 export { buildProfile, type Profile } from './monitor/profile.js';
 export { loadPipeline, parsePipeline, runPipeline, type RunOptions as PipelineRunOptions } from './pipeline/index.js';
 export type { Pipeline, Stage, StageContext, StageSummary, RunSummary as PipelineRunSummary } from './pipeline/types.js';
-export { bestF1Threshold, type ThresholdChoice } from './metrics/threshold.js';
