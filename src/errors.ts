@@ -32,6 +32,12 @@ export const ERROR_CATALOG = {
   REGISTRY_UNAVAILABLE: { status: 503, exit: 1, summary: 'The registry store (SQLite file or Postgres server) cannot be opened or reached; the message names it.' },
   REGISTRY_BUSY: { status: 503, exit: 1, summary: 'The registry stayed locked by other writers for longer than the retry budget.' },
   REGISTRY_VERSION: { status: 500, exit: 2, summary: 'The registry database was migrated by a newer modelyard than this one: upgrade modelyard.' },
+  // ---- the prediction log --------------------------------------------------------------------
+  LOG_UNAVAILABLE: { status: 503, exit: 1, summary: 'The prediction log store cannot be opened or reached, and (for a durable write) neither can the local spool.' },
+  FEEDBACK_UNMATCHED: { status: 422, exit: 2, summary: 'A feedback row names no logged prediction (unknown prediction id, or no prediction for the entity in the time window).' },
+  // ---- monitoring, champion/challenger, retraining (src/monitor) ----------------------------------
+  PROMOTION_NOT_RECOMMENDED: { status: 409, exit: 2, summary: 'models promote --approve: no standing champion/challenger recommendation for that version (none yet, refused, or already acted on).' },
+  RETRAIN_UNAVAILABLE: { status: 422, exit: 2, summary: 'A retrain cannot run: the artifact records no training recipe, or no data source is configured.' },
   // ---- pipelines ------------------------------------------------------------------------------
   PIPELINE_INVALID: { status: 400, exit: 2, summary: 'The pipeline file is malformed (unknown keys, a missing field, a cycle, two stages writing one file); names the stage and field.' },
   PIPELINE_INPUT_MISSING: { status: 422, exit: 2, summary: 'A stage input does not exist and no selected stage produces it; names the stage and file.' },

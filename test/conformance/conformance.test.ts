@@ -18,8 +18,11 @@ import { makeSynthetic } from '../helpers/synthetic.js';
 /** Small, fast settings so the suite stays quick for slow learners. */
 const FAST: Record<string, Record<string, unknown>> = {
   gbdt: { rounds: 30 },
-  forest: { trees: 20 },
-  extra_trees: { trees: 20 },
+  forest: { trees: 20, min_samples_leaf: 3 },
+  extra_trees: { trees: 20, min_samples_leaf: 3 },
+  tree: { min_samples_leaf: 5 },
+  voting: { members: [{ learner: 'linear', params: {} }, { learner: 'linear', params: { C: 0.05, encoding: 'ordinal' } }], voting: 'soft' },
+  stacking: { members: [{ learner: 'linear', params: {} }, { learner: 'linear', params: { C: 0.05, encoding: 'ordinal' } }], folds: 3 },
 };
 
 interface Prepared {

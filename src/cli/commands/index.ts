@@ -4,9 +4,11 @@ import type { CliContext } from '../main.js';
 import { registerModels } from './models.js';
 import { registerPredict } from './predict.js';
 import { registerTrain } from './train.js';
+import { registerLogs } from './logs.js';
 import { registerPipeline } from './pipeline.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
+COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
