@@ -34,7 +34,7 @@ beforeAll(() => ensureBuilt());
 describe('examples/purchase-prediction', () => {
   it('runs every stage and predicts purchases on the later, unseen weeks', () => {
     const s = run();
-    expect(s.ran).toBe(8);
+    expect(s.ran).toBe(11);
     const rows = (s.stages.find((x) => x.name === 'split')!.result as { rows: Record<string, number> }).rows;
     const total = rows.train + rows.validation + rows.test;
     // 70/15/15 by day: whole days move between sets, so allow a few points either way.
@@ -49,6 +49,7 @@ describe('examples/purchase-prediction', () => {
     }
     const trainReport = JSON.parse(fs.readFileSync(path.join(dir, 'reports/train_logistic.json'), 'utf8'));
     expect(trainReport.registered.name).toBe('purchase-logistic');
+    expect(Object.keys(summary.models)).toEqual(['logistic', 'gbdt']);
   });
 
   it('a second run skips every stage', () => {
@@ -68,6 +69,9 @@ describe('examples/purchase-prediction', () => {
       train_logistic: 'ran',
       validate_logistic: 'ran',
       test_logistic: 'ran',
+      train_gbdt: 'ran',
+      validate_gbdt: 'ran',
+      test_gbdt: 'ran',
       summary: 'ran',
     });
     expect(s.stages.find((x) => x.name === 'split')!.reason).toBe('params changed');
@@ -77,7 +81,7 @@ describe('examples/purchase-prediction', () => {
     patch(file, 'params: { C: 1.0 }', 'params: { C: 0.3 }');
     const s = run();
     expect(s.ran).toBe(4);
-    expect(status(s).split).toBe('skipped (cached)');
+    expect(Object.entries(status(s)).filter(([, v]) => v === 'ran').map(([k]) => k)).toEqual(['train_logistic', 'validate_logistic', 'test_logistic', 'summary']);
     expect(s.stages.find((x) => x.name === 'train_logistic')!.reason).toBe('params changed');
     const models = json<{ versions: { version: string }[] }>(cli(['models', 'show', 'purchase-logistic', '--json'], { home }));
     expect(models.versions.map((v) => v.version).sort()).toEqual(['1.0.0', '1.0.1', '1.0.2']);
