@@ -6,9 +6,11 @@ import { registerPredict } from './predict.js';
 import { registerTrain } from './train.js';
 import { registerLogs } from './logs.js';
 import { registerPipeline } from './pipeline.js';
+import { registerCompose } from './compose.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
 COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
+COMMANDS.push(registerCompose);
