@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const datasets = path.resolve(root, '../shared/datasets');
+const datasets = [path.resolve(root, '../shared/datasets'), path.resolve(root, '../../shared/datasets')].find((d) => fs.existsSync(d)) ?? path.resolve(root, '../shared/datasets');
 const learner = process.argv[2] ?? 'linear';
 const extra = process.argv.slice(3);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-quality-'));
