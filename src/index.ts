@@ -25,3 +25,7 @@ export { modelFromBytes, modelToBytes } from './artifact/model-artifact.js';
 export { decodeContainer, encodeContainer } from './artifact/container.js';
 export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js';
 export { buildProfile, type Profile } from './monitor/profile.js';
+// Histogram GBDT (learner `gbdt`) and the quantile binning it shares with the tree learners.
+export { gbdtKind, GbdtFitted } from './learn/gbdt/gbdt.js';
+export { GBDT_DEFAULTS } from './learn/gbdt/params.js';
+export { Binner, type BinMatrix, type BinOptions, type FeatureBins } from './learn/binning/index.js';
