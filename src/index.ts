@@ -34,3 +34,7 @@ export {
   type PredictionRecord as LogPredictionRecord, type FeedbackRecord, type EventRecord,
 } from './log/index.js';
 export * from './monitor/index.js';
+// Histogram GBDT (learner `gbdt`) and the quantile binning it shares with the tree learners.
+export { gbdtKind, GbdtFitted } from './learn/gbdt/gbdt.js';
+export { GBDT_DEFAULTS } from './learn/gbdt/params.js';
+export { Binner, type BinMatrix, type BinOptions, type FeatureBins } from './learn/binning/index.js';
