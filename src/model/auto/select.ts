@@ -10,8 +10,9 @@
  * rounds" recipe (e.g. xgboost.cv), so the final model needs no held-out rows.
  *
  * Budget: no candidate starts once the budget is spent or when its kind's last run suggests it
- * would overrun (leaving time for the refit); a running candidate stops between folds when over
- * budget. The first candidate always completes, so there is always a model to refit.
+ * would overrun (leaving time for the refit); a running candidate stops between folds when its
+ * next fold would overrun. The first candidate always completes, so there is always a model to
+ * refit.
  */
 import { ModelyardError } from '../../errors.js';
 import type { Frame } from '../../frame/frame.js';
@@ -162,7 +163,9 @@ export function selectLearner(
         scores.push(m[metric]);
         if (m.log_loss !== undefined) losses.push(m.log_loss);
         opts.onProgress?.(label, fi + 1, folds.length);
-        if (haveOne && now() > deadline && fi + 1 < folds.length) throw new OverBudget();
+        // Stop between folds when the next fold (as long as the mean so far) would overrun.
+        const perFold = (now() - start) / (fi + 1);
+        if (haveOne && fi + 1 < folds.length && now() + perFold > deadline) throw new OverBudget();
       });
       const valid = scores.filter((s) => Number.isFinite(s));
       if (valid.length === 0) throw new Error(`no fold gave a finite ${metric}`);
