@@ -143,7 +143,7 @@ export function selectLearner(
     const bestSecs = haveOne ? reports[bestIndex].seconds : 0;
     // Time for the winner's refit on all rows (≈ one fold's fit, scaled to all rows).
     const reserve = haveOne ? (bestSecs / nFolds) * 1.5 : 0;
-    const expected = lastSeconds.get(cand.learner) ?? 0;
+    const expected = lastSeconds.get(family(cand.learner)) ?? 0;
     if (haveOne && start + expected + reserve > deadline) {
       rep.message = start >= deadline ? 'time budget spent' : `would not finish within the time budget (last ${cand.learner} took ${expected.toFixed(1)} s)`;
       opts.onCandidate?.(rep, ci, candidates.length);
@@ -185,7 +185,8 @@ export function selectLearner(
       }
     }
     rep.seconds = now() - start;
-    lastSeconds.set(cand.learner, rep.seconds);
+    // A stopped run is a lower bound of the kind's cost; a skipped one says nothing.
+    lastSeconds.set(family(cand.learner), Math.max(rep.seconds, lastSeconds.get(family(cand.learner)) ?? 0));
     if (rep.status === 'done' && better(rep, bestIndex >= 0 ? reports[bestIndex] : undefined)) bestIndex = ci;
     opts.onCandidate?.(rep, ci, candidates.length);
   });
@@ -199,6 +200,11 @@ export function selectLearner(
     final,
     report: { metric, higher_is_better: higher, folds: folds.length, scheme, budget_seconds: opts.budgetSeconds ?? null, seconds: now() - t0, chosen: bestIndex, final, candidates: reports },
   };
+}
+
+/** Kinds whose cost is alike share a time estimate (extra trees cost about what a forest does). */
+function family(learner: string): string {
+  return learner === 'extra_trees' ? 'forest' : learner;
 }
 
 /** The winner's parameters for the refit on all rows: GBDT gets a fixed round count from CV. */
