@@ -38,3 +38,5 @@ export * from './monitor/index.js';
 export { gbdtKind, GbdtFitted } from './learn/gbdt/gbdt.js';
 export { GBDT_DEFAULTS } from './learn/gbdt/params.js';
 export { Binner, type BinMatrix, type BinOptions, type FeatureBins } from './learn/binning/index.js';
+// Automatic learner selection (`--learner auto`).
+export { selectLearner, autoCandidates, type AutoReport, type AutoCandidateReport, type Candidate } from './model/auto/index.js';
