@@ -49,6 +49,11 @@ function corePlugin(ctx: ServeContext) {
       const route = req.routeOptions.url ?? 'unmatched';
       ctx.metrics.observe(route, s ? s.name : '', s ? s.version : '', reply.statusCode, reply.elapsedTime / 1000);
     });
+    // While draining, answers close their connection so that keep-alive clients let go and
+    // close() resolves as soon as the last in-flight request is answered.
+    app.addHook('onSend', async (_req, reply) => {
+      if (ctx.state.closing) reply.header('connection', 'close');
+    });
     app.addHook('preClose', async () => {
       ctx.state.closing = true;
     });
