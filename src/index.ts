@@ -25,3 +25,5 @@ export { modelFromBytes, modelToBytes } from './artifact/model-artifact.js';
 export { decodeContainer, encodeContainer } from './artifact/container.js';
 export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js';
 export { buildProfile, type Profile } from './monitor/profile.js';
+export { createServer, type CreateServerOptions } from './serve/server.js';
+export type { PredictionSink, ServeOptions } from './serve/options.js';

@@ -44,7 +44,7 @@ async function postgres(): Promise<string> {
   const c = new pg.Client({ connectionString: PG_URL });
   await c.connect();
   await c.query(`CREATE SCHEMA ${pgSchema}; CREATE TABLE ${pgSchema}.leads (lead_id TEXT PRIMARY KEY, score DOUBLE PRECISION, plan TEXT, since DATE)`);
-  for (const r of ROWS) await c.query(`INSERT INTO ${pgSchema}.leads VALUES ($1, $2, $3, $4)`, r);
+  for (const r of ROWS) await c.query(`INSERT INTO ${pgSchema}.leads VALUES ($1, $2, $3, $4)`, r as unknown[]);
   await c.end();
   afterAll(async () => {
     const d = new pg.Client({ connectionString: PG_URL });
