@@ -352,6 +352,8 @@ describe('auth, CORS, rate limit, readiness, internal errors', () => {
       expectError(await send(app, { method: 'POST', url: '/admin/reload' }), 401, 'UNAUTHORIZED');
       expect((await send(app, { method: 'POST', url: '/admin/reload', headers: { authorization: 'Bearer admin-key-12' } })).status).toBe(200);
       expect((await send(app, { method: 'GET', url: '/health' })).status).toBe(200);
+      expectError(await send(app, { method: 'GET', url: '/v1/models/credit' }), 401, 'UNAUTHORIZED');
+      expect((await send(app, { method: 'GET', url: '/v2/models/credit', headers: { 'x-api-key': 'predict-key-1' } })).status).toBe(200);
     }
   });
 
