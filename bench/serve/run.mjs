@@ -8,7 +8,7 @@
 // and drives each with wrk (1 thread, 16 connections, 10 s, a Lua script POSTing the body) for
 // single-row requests and 100-row batches.
 //
-//   npm run build && node bench/serve/run.mjs [--seconds 10] [--rows 50000] [--log off|async|durable]
+//   npm run build && node bench/serve/run.mjs [--seconds 10] [--rounds 1] [--rows 50000] [--log off|async|durable]
 //
 // `--log` is passed to the server as MODELYARD_LOG (the prediction log plugs in there; until it
 // lands, every mode serves without a log) and recorded in the results.
@@ -30,6 +30,9 @@ const flag = (name, def) => {
 const seconds = Number(flag('seconds', 10));
 const rows = Number(flag('rows', 50_000));
 const logMode = flag('log', 'off');
+// --rounds R: each server runs R windows of seconds/R, interleaved (ours, peer, echo, ours, …), so a
+// load spike from other work on the machine hits all three alike. Default 1: one 10 s run each.
+const rounds = Number(flag('rounds', 1));
 if (!['off', 'async', 'durable'].includes(logMode)) throw new Error(`--log must be off, async or durable (got ${logMode})`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-bench-serve-'));
@@ -115,9 +118,11 @@ function wrk(url, body, secs) {
   const p50 = ms(/50%\s+(\S+)/.exec(out)?.[1] ?? '');
   const p99 = ms(/99%\s+(\S+)/.exec(out)?.[1] ?? '');
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const elapsed = ms(/requests in ([\d.]+(?:us|ms|s))/.exec(out)?.[1] ?? '') / 1000;
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const sockErr = /Socket errors: (.*)/.exec(out)?.[1] ?? null;
-  return { rps, p50_ms: p50, p99_ms: p99, non2xx, socket_errors: sockErr };
+  return { rps, requests, seconds: elapsed, p50_ms: p50, p99_ms: p99, non2xx, socket_errors: sockErr };
 }
 
 const targets = {
@@ -125,19 +130,26 @@ const targets = {
   peer: `http://127.0.0.1:${PORTS.peer}/predict`,
   echo: `http://127.0.0.1:${PORTS.echo}/predict`,
 };
+// Check that our answers are real predictions before measuring.
+const check = await (await fetch(targets.ours, { method: 'POST', body: bodies.single.ours, headers: { 'content-type': 'application/json' } })).json();
+if (!check.predictions?.[0]?.id) throw new Error(`unexpected answer: ${JSON.stringify(check)}`);
 const results = {};
 for (const [shape, b] of Object.entries(bodies)) {
   results[shape] = {};
-  for (const [who, url] of Object.entries(targets)) {
-    const body = who === 'peer' ? b.peer : b.ours;
-    wrk(url, body, 2); // warm-up
-    results[shape][who] = wrk(url, body, seconds);
+  for (const [who, url] of Object.entries(targets)) wrk(url, who === 'peer' ? b.peer : b.ours, 2); // warm-up
+  const windows = { ours: [], peer: [], echo: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const [who, url] of Object.entries(targets)) windows[who].push(wrk(url, who === 'peer' ? b.peer : b.ours, Math.max(1, Math.round(seconds / rounds))));
+  }
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  for (const [who, ws] of Object.entries(windows)) {
+    const requests = ws.reduce((t, w) => t + w.requests, 0);
+    const secs = ws.reduce((t, w) => t + w.seconds, 0);
+    results[shape][who] = { rps: requests / secs, requests, seconds: secs, p50_ms: median(ws.map((w) => w.p50_ms)), p99_ms: median(ws.map((w) => w.p99_ms)), non2xx: ws.reduce((t, w) => t + w.non2xx, 0), socket_errors: ws.map((w) => w.socket_errors).filter(Boolean).join('; ') || null, windows: ws.length };
     process.stderr.write(`${shape} ${who}: ${results[shape][who].rps.toFixed(0)} req/s, p99 ${results[shape][who].p99_ms.toFixed(2)} ms\n`);
   }
 }
-// Check that our answers were real predictions.
-const check = await (await fetch(targets.ours, { method: 'POST', body: bodies.single.ours, headers: { 'content-type': 'application/json' } })).json();
-if (!check.predictions?.[0]?.id) throw new Error(`unexpected answer: ${JSON.stringify(check)}`);
+if (ours.exitCode !== null) throw new Error(`our server exited during the run: ${ours.errText()}`);
 const ratios = {};
 for (const shape of Object.keys(bodies)) {
   const r = results[shape];
@@ -155,7 +167,7 @@ const doc = {
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100) },
   learner: gbdt ? 'gbdt (100 trees, depth 6)' : 'linear (gbdt learner not registered in this build)',
   log: logMode,
-  wrk: { threads: 1, connections: 16, seconds },
+  wrk: { threads: 1, connections: 16, seconds, rounds },
   rows_trained: rows,
   results,
   ratios,
@@ -174,7 +186,7 @@ const table = [
   ),
   '',
   `Ratios: single row ${f2(ratios.single.vs_fastapi)}× FastAPI, ${f0(ratios.single.vs_echo * 100)} % of echo; 100 rows ${f2(ratios.batch100.vs_fastapi)}× FastAPI, ${f0(ratios.batch100.vs_echo * 100)} % of echo. ` +
-    `Model: ${doc.learner}; prediction log: ${logMode}; ${doc.date.slice(0, 10)}, load average at end ${doc.machine.loadavg_at_end[0]} on ${doc.machine.cpus} cores.`,
+    `Model: ${doc.learner}; prediction log: ${logMode}; wrk ${seconds} s per server${rounds > 1 ? ` in ${rounds} interleaved windows` : ''}; ${doc.date.slice(0, 10)}, load average at end ${doc.machine.loadavg_at_end[0]} on ${doc.machine.cpus} cores.`,
 ].join('\n');
 console.log(table);
 const readme = path.join(ROOT, 'bench/README.md');
