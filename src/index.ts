@@ -40,3 +40,5 @@ export { GBDT_DEFAULTS } from './learn/gbdt/params.js';
 export { Binner, type BinMatrix, type BinOptions, type FeatureBins } from './learn/binning/index.js';
 // Automatic learner selection (`--learner auto`).
 export { selectLearner, autoCandidates, type AutoReport, type AutoCandidateReport, type Candidate } from './model/auto/index.js';
+export { createServer, type CreateServerOptions } from './serve/server.js';
+export type { PredictionSink, ServeOptions } from './serve/options.js';
