@@ -22,7 +22,7 @@ export interface Load {
   untilAcked(n: number, timeoutMs?: number): Promise<void>;
 }
 
-export function startLoad(opts: { port: number; path: string; body: () => unknown; concurrency?: number; host?: string }): Load {
+export function startLoad(opts: { port: number; path: string; body: () => unknown; concurrency?: number; host?: string; onAck?: (count: number) => void }): Load {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 16 });
   const result: LoadResult = { acked: [], statuses: {}, transportErrors: 0, requests: 0 };
   let stopped = false;
@@ -41,6 +41,7 @@ export function startLoad(opts: { port: number; path: string; body: () => unknow
               try {
                 const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { predictions?: { id: string }[] };
                 for (const p of body.predictions ?? []) result.acked.push({ id: p.id, at });
+                opts.onAck?.(result.acked.length);
               } catch {
                 result.statuses.unparseable = (result.statuses.unparseable ?? 0) + 1;
               }
