@@ -18,8 +18,12 @@ import { makeSynthetic } from '../helpers/synthetic.js';
 /** Small, fast settings so the suite stays quick for slow learners. */
 const FAST: Record<string, Record<string, unknown>> = {
   gbdt: { rounds: 30 },
-  forest: { trees: 20 },
-  extra_trees: { trees: 20 },
+  forest: { trees: 20, min_samples_leaf: 3 },
+  extra_trees: { trees: 20, min_samples_leaf: 3 },
+  tree: { min_samples_leaf: 5 },
+  // Seed 002 (winmix): logistic regression + random forest, soft voting.
+  voting: { members: [{ learner: 'linear', params: {} }, { learner: 'forest', params: { trees: 10, min_samples_leaf: 3 } }], voting: 'soft' },
+  stacking: { members: [{ learner: 'linear', params: {} }, { learner: 'tree', params: { min_samples_leaf: 5, max_depth: 4 } }], folds: 3 },
 };
 
 interface Prepared {

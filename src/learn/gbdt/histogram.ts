@@ -1,0 +1,79 @@
+/**
+ * Gradient/hessian histograms, the inner loop of histogram boosting (Ke et al., "LightGBM", NIPS 2017,
+ * Alg. 1; XGBoost's `hist` method, Chen & Guestrin 2016 §3.3 and src/common/hist_util.cc).
+ *
+ * Layout. Every feature owns a fixed slot of 256 bins in a leaf's histogram; the sums of gradient and
+ * hessian are interleaved, so (feature f, bin b) lives at `HIST_SLOT * f + 2 * b` (g) and `+ 1` (h).
+ * Bins are read from a row-major copy of the bin matrix whose rows are padded to whole 32-bit words
+ * (`stride = 4 * words` bytes, padding bins are 0 and land in unused feature slots): one row costs one
+ * gradient load and `words` 32-bit loads, four bins each. This is the row-wise layout LightGBM picks
+ * for dense data (`MultiValDenseBin`, src/io/multi_val_dense_bin.hpp); reading four bins per load
+ * made the kernel ~1.5× faster than byte loads in V8 (1.4 vs 2.1 ns per (row, feature) on 800k × 28).
+ * Rows of a leaf are kept in ascending order by the partition step, so reads sweep memory forwards.
+ *
+ * This module has no imports so that the histogram worker (hist-worker.ts) can load it alone.
+ */
+
+/** Doubles per feature in a histogram: 256 bins × (g, h). */
+export const HIST_SLOT = 512;
+
+/** 32-bit words per row of the row-major bin matrix for `nFeatures` features. */
+export function rowWords(nFeatures: number): number {
+  return Math.ceil(nFeatures / 4);
+}
+
+/** Doubles in one histogram for `nFeatures` features (padding slots included). */
+export function histLength(nFeatures: number): number {
+  return rowWords(nFeatures) * 4 * HIST_SLOT;
+}
+
+/**
+ * Row-major, word-padded copy of a column-major bin matrix (feature f's rows at `[f*n, (f+1)*n)`).
+ * `out` must hold `n * 4 * rowWords(F)` bytes on a 4-aligned offset (e.g. a SharedArrayBuffer).
+ */
+export function toRowMajor(colBins: Uint8Array, n: number, nFeatures: number, out: Uint8Array): void {
+  const stride = rowWords(nFeatures) * 4;
+  for (let f = 0; f < nFeatures; f++) {
+    const base = f * n;
+    for (let r = 0, p = f; r < n; r++, p += stride) out[p] = colBins[base + r];
+  }
+}
+
+/**
+ * Adds rows `rows[start..end)` into `hist` (which the caller zeroed). `gh` holds `[g, h]` per row;
+ * `words` = rowWords(F); `rowBins32` is the row-major bin matrix viewed as 32-bit words.
+ * No allocation: this runs once per leaf per tree.
+ */
+export function accumulateHistogram(rowBins32: Uint32Array, words: number, gh: Float32Array, rows: Int32Array, start: number, end: number, hist: Float64Array): void {
+  for (let i = start; i < end; i++) {
+    const r = rows[i];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    const p = r * words;
+    for (let w = 0, o = 0; w < words; w++, o += 4 * HIST_SLOT) {
+      const b = rowBins32[p + w];
+      let k = o + ((b & 255) << 1);
+      hist[k] += g;
+      hist[k + 1] += h;
+      k = o + HIST_SLOT + (((b >>> 8) & 255) << 1);
+      hist[k] += g;
+      hist[k + 1] += h;
+      k = o + 2 * HIST_SLOT + (((b >>> 16) & 255) << 1);
+      hist[k] += g;
+      hist[k + 1] += h;
+      k = o + 3 * HIST_SLOT + ((b >>> 24) << 1);
+      hist[k] += g;
+      hist[k + 1] += h;
+    }
+  }
+}
+
+/** `out = parent − child` over `len` entries: the subtraction trick (the larger sibling costs O(bins)). */
+export function subtractHistogram(parent: Float64Array, child: Float64Array, out: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) out[i] = parent[i] - child[i];
+}
+
+/** `into += other` over `len` entries (merging per-thread partial histograms). */
+export function addHistogram(into: Float64Array, other: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) into[i] += other[i];
+}
