@@ -129,6 +129,20 @@ describeDialects('log writer', (ctx) => {
     expect(w.stats().replayedRows).toBe(300);
   });
 
+  it('a row the store refuses (NOT NULL) is quarantined; the rest commits and the store stays up', async () => {
+    const { w, store, spoolDir } = await setup({ mode: 'durable' });
+    const good = [pred(), pred()];
+    const bad = { ...pred(), model: null } as unknown as ReturnType<typeof pred>;
+    await w.append([good[0]!, bad, good[1]!]);
+    expect(new Set(await store.ids('predictions'))).toEqual(new Set(good.map((g) => g.id)));
+    expect(w.stats()).toMatchObject({ state: 'up', rejectedRows: 1, spooledRows: 0 });
+    const rejected = fs.readdirSync(spoolDir).filter((f) => f.startsWith('rejected-'));
+    expect(rejected).toHaveLength(1);
+    expect(fs.readFileSync(path.join(spoolDir, rejected[0]!), 'utf8')).toContain(bad.id);
+    await w.append([pred()]);
+    expect((await store.counts()).predictions).toBe(3);
+  });
+
   it('a commit that hangs times out into the spool; serving is not held longer than the timeout', async () => {
     const { w, store } = await setup({ mode: 'durable', commitTimeoutMs: 150 });
     store.hang = true;
