@@ -242,10 +242,16 @@ export class LogWriter {
     return Promise.resolve();
   }
 
+  /**
+   * Starts the commit loop at the end of this event-loop turn (`setImmediate`, after the poll phase):
+   * every request whose socket data arrived in this turn has appended by then, so they share one
+   * commit. Starting at once would commit each request alone when the store is synchronous
+   * (better-sqlite3), since nothing else can run during a synchronous commit.
+   */
   private kick(): void {
     if (this.draining) return;
     this.draining = true;
-    void this.drain();
+    setImmediate(() => void this.drain());
   }
 
   /** The group-commit loop: one commit at a time; whatever queued meanwhile goes in the next. */
