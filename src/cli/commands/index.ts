@@ -6,10 +6,11 @@ import { registerPredict } from './predict.js';
 import { registerTrain } from './train.js';
 import { registerLogs } from './logs.js';
 import { registerPipeline } from './pipeline.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels, registerServe];
 COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
 import { registerMonitor } from './monitor.js';
