@@ -20,6 +20,7 @@ import { resolveOptions, type ServeOptions } from './options.js';
 import { adminRoutes } from './routes/admin.js';
 import { compatRoutes } from './routes/compat.js';
 import { healthRoutes } from './routes/health.js';
+import { monitorRoutes } from './routes/monitor.js';
 import { v1Routes } from './routes/v1.js';
 import { ErrorBody } from './schemas.js';
 import { typeboxValidator } from './validate.js';
@@ -177,6 +178,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   await app.register(v1Routes);
   await app.register(compatRoutes);
   await app.register(adminRoutes);
+  await app.register(monitorRoutes, { env });
   app.addHook('onClose', async () => {
     for (const p of sources.values()) await (await p.catch(() => null))?.source.close();
     if (ownRegistry && registryPromise) await (await registryPromise.catch(() => null))?.close();
