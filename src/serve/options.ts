@@ -55,7 +55,15 @@ export interface ServeOptions {
    * `GET /v1/models/{name}/monitor` (src/serve/routes/monitor.ts): where it reads the prediction log
    * (default: the log store beside the registry, as `modelyard monitor report`) and its thresholds.
    */
-  monitor?: { source?: MonitorSource; config?: MonitorConfigInput };
+  monitor?: {
+    source?: MonitorSource;
+    config?: MonitorConfigInput;
+    /**
+     * Shadow-score logged rows with the model's registry `challenger` (default on when a prediction
+     * log and a registry are configured; `MODELYARD_SHADOW=off` turns it off).
+     */
+    shadow?: boolean;
+  };
 }
 
 /** Options with defaults filled in. */

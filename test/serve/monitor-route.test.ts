@@ -71,3 +71,34 @@ describe('GET /v1/models/{name}/monitor', () => {
     expect(s.performance.labelled).toBe(10);
   }, 30_000);
 });
+
+describe('shadow scoring in the server', () => {
+  it('the registry challenger scores every logged champion row after the answer; off by option', async () => {
+    const challenger = await train(2000, 73, { exclude: ['x1'] });
+    await reg.register({ name: 'credit', bytes: modelToBytes(challenger), aliases: ['challenger'], version: '2.0.0' });
+    const logged: PredictionRecord[] = [];
+    const app = await createServer({ registry: reg, models: ['credit@champion'], logger: false, warmIterations: 2, watch: false, docs: false, predictionLog: { append: (r) => void logged.push(...r) } });
+    const { rows } = generate(30, 74);
+    const post = (i: number) => app.inject({ method: 'POST', url: '/v1/models/credit/predict', payload: { instances: rows.slice(i, i + 3) } });
+    expect((await post(0)).statusCode).toBe(200); // first sight of the model: the challenger is looked up
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 3; i < 30; i += 3) expect((await post(i)).statusCode).toBe(200);
+    await app.close(); // drains the shadow queue
+    const primary = logged.filter((r) => r.role === 'primary');
+    const shadow = logged.filter((r) => r.role === 'shadow');
+    expect(primary).toHaveLength(30);
+    expect(shadow.length).toBeGreaterThanOrEqual(27);
+    expect(new Set(shadow.map((r) => r.version))).toEqual(new Set(['2.0.0']));
+    const byId = new Map(primary.map((r) => [r.id, r]));
+    for (const s of shadow) expect(byId.get(s.shadow_of!)!.request_id).toBe(s.request_id);
+
+    const off: PredictionRecord[] = [];
+    const app2 = await createServer({ registry: reg, models: ['credit@champion'], logger: false, warmIterations: 2, watch: false, docs: false, predictionLog: { append: (r) => void off.push(...r) }, monitor: { shadow: false } });
+    expect((await app2.inject({ method: 'POST', url: '/v1/models/credit/predict', payload: { instances: rows.slice(0, 3) } })).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await app2.inject({ method: 'POST', url: '/v1/models/credit/predict', payload: { instances: rows.slice(3, 6) } })).statusCode).toBe(200);
+    await app2.close();
+    expect(off.every((r) => r.role === 'primary')).toBe(true);
+    await reg.removeAlias('credit', 'challenger');
+  }, 60_000);
+});
