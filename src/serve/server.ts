@@ -20,6 +20,8 @@ import { resolveOptions, type ServeOptions } from './options.js';
 import { adminRoutes } from './routes/admin.js';
 import { compatRoutes } from './routes/compat.js';
 import { healthRoutes } from './routes/health.js';
+import { monitorRoutes } from './routes/monitor.js';
+import { ShadowSink } from '../monitor/shadow-sink.js';
 import { v1Routes } from './routes/v1.js';
 import { ErrorBody } from './schemas.js';
 import { typeboxValidator } from './validate.js';
@@ -98,6 +100,17 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
             return registryPromise;
           }
         : null;
+  // Champion/challenger shadow scoring (docs/monitor.md): with a prediction log and a registry, rows
+  // logged for a model whose registry has a `challenger` are scored by it after the answer.
+  let shadow: ShadowSink | null = null;
+  if (opts.predictionLog && registry && (opts.monitor?.shadow ?? env.MODELYARD_SHADOW !== 'off')) {
+    shadow = new ShadowSink({
+      inner: opts.predictionLog,
+      registry: { resolve: async (ref) => (await registry()).resolve(ref), load: async (ref) => (await registry()).load(ref) },
+      onError: (e, what) => app.log.error({ err: e }, what),
+    });
+    opts.predictionLog = shadow;
+  }
   const metrics = new ServerMetrics();
   const app = Fastify({
     logger: opts.logger === false ? false : opts.logger === true ? { level: 'info' } : opts.logger,
@@ -188,7 +201,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   await app.register(v1Routes);
   await app.register(compatRoutes);
   await app.register(adminRoutes);
+  await app.register(monitorRoutes, { env });
   app.addHook('onClose', async () => {
+    await shadow?.close();
     for (const p of sources.values()) await (await p.catch(() => null))?.source.close();
     if (ownRegistry && registryPromise) await (await registryPromise.catch(() => null))?.close();
   });
