@@ -27,3 +27,10 @@ export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js
 export { buildProfile, type Profile } from './monitor/profile.js';
 export { loadPipeline, parsePipeline, runPipeline, type RunOptions as PipelineRunOptions } from './pipeline/index.js';
 export type { Pipeline, Stage, StageContext, StageSummary, RunSummary as PipelineRunSummary } from './pipeline/types.js';
+export { bestF1Threshold, type ThresholdChoice } from './metrics/threshold.js';
+export {
+  LogWriter, openLogStore, resolveLogLocation, reconcile, exportPredictions, recordFeedback, openServeLog,
+  type LogStore, type LogMode, type InputsMode, type ReconcileReport, type LoggedPrediction,
+  type PredictionRecord as LogPredictionRecord, type FeedbackRecord, type EventRecord,
+} from './log/index.js';
+export * from './monitor/index.js';

@@ -63,3 +63,12 @@ export function pairsFlag(flag: string, values: readonly string[] = []): Record<
   }
   return out;
 }
+
+/** A duration flag in seconds: `90`, `90s`, `2m`, `1.5h`. */
+export function durationFlag(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$/i.exec(v);
+  const secs = m ? Number(m[1]) * ({ s: 1, sec: 1, m: 60, min: 60, h: 3600 } as Record<string, number>)[(m[2] ?? 's').toLowerCase()] : NaN;
+  if (!(secs > 0)) throw new ModelyardError('USAGE', `${flag} expects a duration such as 60s, 5m or 1h, got "${v}"`, { flag });
+  return secs;
+}

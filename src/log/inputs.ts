@@ -32,9 +32,12 @@ export function logInputs(inputs: PredictionRecord['inputs'], mode: InputsMode):
   return `sha256:${createHash('sha256').update(canonicalJson(inputs)).digest('hex')}`;
 }
 
-/** Parses `full|hashed|off` from a flag or environment variable. */
+/** Parses `full|hashed|off` (or `0`/`1`) from a flag or environment variable. */
 export function parseInputsMode(v: string | undefined, where = 'MODELYARD_LOG_INPUTS'): InputsMode {
   if (v === undefined || v === '') return 'full';
   if (v === 'full' || v === 'hashed' || v === 'off') return v;
+  // The server's older boolean form: MODELYARD_LOG_INPUTS=0 / 1.
+  if (v === '0') return 'off';
+  if (v === '1') return 'full';
   throw new ModelyardError('USAGE', `${where}=${v}: use full, hashed or off`, { flag: where });
 }

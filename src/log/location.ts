@@ -83,6 +83,9 @@ export function resolveLogLocation(opts: LogLocationOptions = {}): LogLocation {
 export interface OpenLogOptions {
   /** Postgres: per-query timeout (default 5000 ms). SQLite: busy timeout (default 2000 ms). */
   timeoutMs?: number;
+  /** SQLite durability: `normal` (default) or `full` (fsync per commit); default from MODELYARD_LOG_SYNC. */
+  sync?: 'normal' | 'full';
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -99,5 +102,7 @@ export async function openLogStore(loc: LogLocation, opts: OpenLogOptions = {}):
     return openPostgresLogStore({ url: loc.url!, ...(loc.schema ? { schema: loc.schema } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
   }
   const { openSqliteLogStore } = await import('./stores/sqlite/sqlite-log-store.js');
-  return openSqliteLogStore({ file: loc.file!, ...(opts.timeoutMs ? { busyTimeoutMs: opts.timeoutMs } : {}) });
+  const sync = opts.sync ?? (opts.env ?? process.env).MODELYARD_LOG_SYNC ?? 'normal';
+  if (sync !== 'normal' && sync !== 'full') throw new ModelyardError('USAGE', `MODELYARD_LOG_SYNC=${sync}: use normal or full`, { flag: 'MODELYARD_LOG_SYNC' });
+  return openSqliteLogStore({ file: loc.file!, synchronous: sync === 'full' ? 'FULL' : 'NORMAL', ...(opts.timeoutMs ? { busyTimeoutMs: opts.timeoutMs } : {}) });
 }

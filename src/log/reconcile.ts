@@ -19,6 +19,7 @@ import { ModelyardError } from '../errors.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from './record.js';
 import { EXPORT_COLUMNS, recordFromExport } from './export.js';
 import { listSegments } from './spool.js';
+import { IdSet } from './idset.js';
 import type { LogStore } from './store.js';
 
 export interface ReconcileOptions {
@@ -60,20 +61,20 @@ export interface ReconcileReport {
   seconds: number;
 }
 
-/** Calls `fn(id, lineStart, lineEnd)` for each line of `buf` from `from`; `prefix` is the bytes before the id. */
-function scanIds(buf: Buffer, from: number, prefixLen: number, terminator: number, fn: (id: string, s: number, e: number) => void): number {
+/**
+ * Calls `fn(idStart, idEnd, lineStart, lineEnd)` for each line of `buf` from `from`: the id is the
+ * bytes after `prefixLen` up to the first `terminator`. Returns the count of lines with no id.
+ */
+function scanIds(buf: Buffer, from: number, prefixLen: number, terminator: number, fn: (is: number, ie: number, s: number, e: number) => void): number {
   let torn = 0;
   let pos = from;
   const n = buf.length;
   while (pos < n) {
     let nl = buf.indexOf(10, pos);
-    if (nl < 0) {
-      // No final newline: a torn write (spool) or a file without a trailing newline (export).
-      nl = n;
-    }
+    if (nl < 0) nl = n; // no final newline: a torn write (spool) or a file without one (export)
     if (nl > pos) {
       const end = buf.indexOf(terminator, pos + prefixLen);
-      if (end > pos + prefixLen && end < nl) fn(buf.toString("latin1", pos + prefixLen, end), pos, nl);
+      if (end > pos + prefixLen && end < nl) fn(pos + prefixLen, end, pos, nl);
       else torn++;
     }
     pos = nl + 1;
@@ -86,6 +87,22 @@ interface Gap {
   record: unknown;
 }
 
+/** Adds newline-separated ids to `set`. */
+function addIdText(set: IdSet, text: string): number {
+  let n = 0;
+  let s = 0;
+  while (s < text.length) {
+    let e = text.indexOf('\n', s);
+    if (e < 0) e = text.length;
+    if (e > s) {
+      set.addString(text, s, e);
+      n++;
+    }
+    s = e + 1;
+  }
+  return n;
+}
+
 /**
  * @example
  * ```ts
@@ -96,36 +113,34 @@ interface Gap {
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport> {
   const t0 = performance.now();
   const repair = opts.repair ?? true;
-  const [pIds, fIds, eIds] = await Promise.all([opts.store.ids('predictions'), opts.store.ids('feedback'), opts.store.ids('events')]);
-  const inStore = new Set<string>(pIds);
-  for (const id of fIds) inStore.add(id);
-  for (const id of eIds) inStore.add(id);
-  const counts = { predictions: pIds.length, feedback: fIds.length, events: eIds.length };
+  const texts = await Promise.all([opts.store.idText('predictions'), opts.store.idText('feedback'), opts.store.idText('events')]);
+  // Sized up front (a UUID line is 37 characters) so the table never rehashes while filling.
+  const inStore = new IdSet(Math.ceil(texts.reduce((a, t) => a + t.length, 0) / 37) + 1024);
+  const counts = { predictions: addIdText(inStore, texts[0]), feedback: addIdText(inStore, texts[1]), events: addIdText(inStore, texts[2]) };
   const gaps = new Map<string, Gap>();
   const sources: SourceReport[] = [];
 
   // ---- the spool ----------------------------------------------------------------------------
   const segs = opts.spoolDir ? listSegments(opts.spoolDir) : { pending: [], replayed: [] };
   const segFiles = [...segs.pending, ...segs.replayed];
-  const segHasGap = new Set<string>();
   if (opts.spoolDir) {
     const rep: SourceReport = { source: `spool ${opts.spoolDir}`, files: segFiles.length, rows: 0, duplicates: 0, gaps: 0, torn: 0 };
-    const seen = new Set<string>();
+    const bytes = segFiles.reduce((a, f) => a + fs.statSync(f).size, 0);
+    const seen = new IdSet(Math.ceil(bytes / 200)); // a spool line is ≥ 200 bytes; the set grows if not
     for (const f of segFiles) {
       const buf = fs.readFileSync(f);
-      const unreadable = scanIds(buf, 0, 7, 34, (id, s, e) => {
+      const unreadable = scanIds(buf, 0, 7, 34, (is, ie, s, e) => {
         rep.rows++;
-        if (seen.has(id)) rep.duplicates++;
-        else seen.add(id);
-        if (!inStore.has(id) && !gaps.has(id)) {
-          segHasGap.add(f);
-          try {
-            const line = JSON.parse(buf.toString('utf8', s, e)) as { k: Gap['kind']; r: unknown };
-            gaps.set(id, { kind: line.k, record: line.r });
-            rep.gaps++;
-          } catch {
-            rep.torn++; // the id survived but the rest of the line was cut short
-          }
+        if (!seen.addBytes(buf, is, ie)) rep.duplicates++;
+        if (inStore.hasBytes(buf, is, ie)) return;
+        const id = buf.toString('utf8', is, ie);
+        if (gaps.has(id)) return;
+        try {
+          const line = JSON.parse(buf.toString('utf8', s, e)) as { k: Gap['kind']; r: unknown };
+          gaps.set(id, { kind: line.k, record: line.r });
+          rep.gaps++;
+        } catch {
+          rep.torn++; // the id survived but the rest of the line was cut short
         }
       });
       rep.torn += unreadable;
@@ -138,50 +153,55 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
     if (!fs.existsSync(file)) throw new ModelyardError('FILE_NOT_FOUND', `export file ${file} does not exist`, { file, flag: '--export' });
     const fmt = formatOf(file, '--export');
     const rep: SourceReport = { source: `export ${file}`, files: 1, rows: 0, duplicates: 0, gaps: 0, torn: 0 };
-    const seen = new Set<string>();
-    const missing: string[] = [];
-    const visit = (id: string): boolean => {
-      rep.rows++;
-      if (seen.has(id)) rep.duplicates++;
-      else seen.add(id);
-      if (inStore.has(id) || gaps.has(id)) return false;
-      rep.gaps++;
-      return true;
-    };
+    const seen = new IdSet(1 << 16);
     if (fmt === 'parquet') {
-      const ids = await parquetIds(file);
-      for (const id of ids) if (visit(id)) missing.push(id);
+      const missing: string[] = [];
+      for (const id of await parquetIds(file)) {
+        rep.rows++;
+        if (!seen.addString(id)) rep.duplicates++;
+        if (inStore.hasString(id) || gaps.has(id)) continue;
+        rep.gaps++;
+        gaps.set(id, { kind: 'p', record: null });
+        missing.push(id);
+      }
       for (const r of await parquetRows(file, missing)) gaps.set(r.id, { kind: 'p', record: r });
     } else {
       const buf = fs.readFileSync(file);
-      if (fmt === 'csv') {
+      const csv = fmt === 'csv';
+      let cols: string[] = [];
+      let from = 0;
+      if (csv) {
         const header = buf.indexOf(10);
-        const cols = parseCsvLine(buf.toString('utf8', 0, header < 0 ? buf.length : header));
+        cols = parseCsvLine(buf.toString('utf8', 0, header < 0 ? buf.length : header));
         if (cols[0] !== 'id') throw new ModelyardError('DATA_PARSE', `${file}: not a log export (first column is "${cols[0]}", expected "id")`, { file });
-        rep.torn = scanIds(buf, header + 1, 0, 44, (id, s, e) => {
-          if (!visit(id)) return;
-          const vals = parseCsvLine(buf.toString('utf8', s, e));
-          const o: Record<string, unknown> = {};
-          cols.forEach((c, i) => (o[c] = vals[i] ?? ''));
-          gaps.set(id, { kind: 'p', record: recordFromExport(o) });
-        });
-      } else {
-        rep.torn = scanIds(buf, 0, 7, 34, (id, s, e) => {
-          if (!visit(id)) return;
-          gaps.set(id, { kind: 'p', record: recordFromExport(JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>) });
-        });
+        from = header < 0 ? buf.length : header + 1;
       }
+      rep.torn = scanIds(buf, from, csv ? 0 : 7, csv ? 44 : 34, (is, ie, s, e) => {
+        rep.rows++;
+        if (!seen.addBytes(buf, is, ie)) rep.duplicates++;
+        if (inStore.hasBytes(buf, is, ie)) return;
+        const id = buf.toString('utf8', is, ie);
+        if (gaps.has(id)) return;
+        rep.gaps++;
+        let o: Record<string, unknown>;
+        if (csv) {
+          const vals = parseCsvLine(buf.toString('utf8', s, e));
+          o = {};
+          cols.forEach((c, i) => (o[c] = vals[i] ?? ''));
+        } else o = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
+        gaps.set(id, { kind: 'p', record: recordFromExport(o) });
+      });
     }
     sources.push(rep);
   }
 
   // ---- repair -------------------------------------------------------------------------------
   let repaired = 0;
-  if (repair && gaps.size > 0) {
-    const all = [...gaps.values()];
+  const missingRows = [...gaps.values()].filter((g) => g.record !== null);
+  if (repair && missingRows.length > 0) {
     const CHUNK = 5000;
-    for (let i = 0; i < all.length; i += CHUNK) {
-      const part = all.slice(i, i + CHUNK);
+    for (let i = 0; i < missingRows.length; i += CHUNK) {
+      const part = missingRows.slice(i, i + CHUNK);
       repaired += await opts.store.insert({
         predictions: part.filter((g) => g.kind === 'p').map((g) => g.record as PredictionRecord),
         feedback: part.filter((g) => g.kind === 'f').map((g) => g.record as FeedbackRecord),
@@ -192,7 +212,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   const remaining = repair ? gaps.size - repaired : gaps.size;
 
   let pruned = 0;
-  if (opts.prune && (repair || gaps.size === 0)) {
+  if (opts.prune && remaining <= 0) {
     for (const f of segs.replayed) {
       fs.rmSync(f, { force: true });
       pruned++;

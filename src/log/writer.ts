@@ -144,7 +144,7 @@ export class LogWriter {
    */
   static async open(opts: LogWriterOptions): Promise<LogWriter> {
     const w = new LogWriter(opts);
-    if (w.mode === 'off') return w;
+    // Even with predictions off the store is opened: feedback and events still go through it.
     await w.recover(0);
     return w;
   }
@@ -201,6 +201,11 @@ export class LogWriter {
 
   stats(): LogWriterStats {
     return { mode: this.mode, state: this.state, ...this.counters, pendingRows: this.queuedRows, lastError: this.lastError };
+  }
+
+  /** The store while it is reachable (for reads such as feedback matching), else null. */
+  get currentStore(): LogStore | null {
+    return this.state === 'up' ? this.store : null;
   }
 
   /** The spool folder this writer falls back to. */

@@ -37,6 +37,8 @@ export interface ModelMetadata {
   data: { file?: string; sha256?: string; rows: number; columns: number };
   metrics: Record<string, Record<string, number>>;
   cv?: Json;
+  /** `--learner auto`: every candidate's CV score, the choice and the refit parameters (model/auto). */
+  auto?: Json;
   changelog?: string;
   description?: string;
   gitCommit?: string;

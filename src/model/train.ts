@@ -16,6 +16,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { frameSha256 } from '../frame/hash.js';
 import { crossValidate, type CvReport } from './cv.js';
 import { calibrateLearner, type CalibrationResult } from './calibrate.js';
+import { selectLearner, type AutoReport } from './auto/index.js';
 import { Model, scorePart, type ModelMetadata, type ModelPart, type Segments } from './model.js';
 import { gitCommit } from './git.js';
 import { buildProfile, profileJson } from '../monitor/profile.js';
@@ -51,6 +52,10 @@ export interface TrainRecipe {
   calibrationFolds?: number;
   /** Threads a learner may use (0 = all cores). */
   threads?: number;
+  /** `learner: 'auto'`: seconds for the model search (`--time-budget`); no limit when absent. */
+  timeBudget?: number;
+  /** `learner: 'auto'`: cross-validation folds of the search (default 5; 3 above 20 000 rows). */
+  autoFolds?: number;
 }
 
 export interface TrainOptions {
@@ -60,6 +65,8 @@ export interface TrainOptions {
   onProgress?: (stage: string, done: number, total: number) => void;
   /** Warnings collected during training (also stored in the metadata). */
   warnings?: string[];
+  /** Log lines for the user (e.g. one per `auto` candidate); the CLI prints them on stderr. */
+  onLog?: (line: string) => void;
 }
 
 export interface TrainReport {
@@ -71,6 +78,8 @@ export interface TrainReport {
   segments?: Record<string, { rows: number; metrics: Record<string, Record<string, number>> }>;
   /** Brier/ECE before and after calibration (cross-fitted), per part ('model' or the segment). */
   calibration?: Record<string, CalibrationResult['report']>;
+  /** `learner: 'auto'`: every candidate's CV score and the choice. */
+  auto?: AutoReport;
   warnings: string[];
   seconds: number;
 }
@@ -102,7 +111,11 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
   const source = opts.source?.file;
   const src = source ? `${source}: ` : '';
   const seed = recipe.seed ?? 42;
-  const learnerName = recipe.learner ?? 'auto';
+  let learnerName = recipe.learner ?? 'auto';
+  let params: Record<string, Json> = recipe.params ?? {};
+  if (learnerName === 'auto' && Object.keys(params).length > 0) {
+    throw new ModelyardError('USAGE', `--param applies to a named learner; --learner auto chooses its own parameters (got ${Object.keys(params).join(', ')})`, { flag: '--param' });
+  }
   if (frame.nRows === 0) throw new ModelyardError('DATA_EMPTY', `${src}no data rows to train on`, { file: source });
 
   for (const [flag, col] of [['--segment-by', recipe.segmentBy], ['--weight', recipe.weightColumn]] as const) {
@@ -145,6 +158,24 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
 
   const holdout: Split | undefined = splitSpec ? splitFrame(data, splitSpec, { y: target.task === 'regression' ? undefined : y, testSize: splitSpec.testSize, seed }) : undefined;
 
+  let auto: AutoReport | undefined;
+  if (learnerName === 'auto') {
+    const sel = selectLearner(X, y, weights, schema.features, target, {
+      seed,
+      k: recipe.autoFolds,
+      rows: holdout ? holdout.train : null,
+      time: splitSpec?.kind === 'temporal' ? timeValues(data, splitSpec.column, source) : undefined,
+      threads: recipe.threads,
+      budgetSeconds: recipe.timeBudget,
+      onProgress: opts.onProgress,
+      onCandidate: (c, i, total) => opts.onLog?.(describeCandidate(c, i, total)),
+    });
+    learnerName = sel.final.learner;
+    params = sel.final.params;
+    auto = sel.report;
+    opts.onLog?.(`auto: chose ${learnerName} ${JSON.stringify(params)} (CV ${sel.report.metric} ${fmt(sel.report.candidates[sel.report.chosen].score!)}) in ${sel.report.seconds.toFixed(1)} s`);
+  }
+
   const calibrate = recipe.calibrate ?? 'none';
   if (calibrate !== 'none' && target.task === 'regression') {
     throw new ModelyardError('USAGE', `--calibrate ${calibrate} applies to classification; "${recipe.target}" is a regression target`, { flag: '--calibrate' });
@@ -154,7 +185,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
     const sub = rows ? X.take(rows) : X;
     const ySub = rows ? Float64Array.from(rows, (i) => y[i]) : y;
     checkClasses(target, ySub, label, src, source);
-    const fitted = createLearner(learnerName, recipe.params ?? {}).fit({
+    const fitted = createLearner(learnerName, params).fit({
       frame: sub,
       features: schema.features,
       task: target.task,
@@ -168,7 +199,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
     });
     const part: ModelPart = { fitted, rows: sub.nRows };
     if (calibrate !== 'none') {
-      const res = calibrateLearner(X, y, weights, schema.features, target, learnerName, recipe.params ?? {}, rows ?? null, {
+      const res = calibrateLearner(X, y, weights, schema.features, target, learnerName, params, rows ?? null, {
         method: calibrate,
         folds: recipe.calibrationFolds ?? 5,
         seed,
@@ -200,7 +231,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
     metrics.train = metricsOf(single, trainRows);
     if (holdout) metrics.validation = metricsOf(single, holdout.test);
     if (recipe.cv && recipe.cv > 1) {
-      cv = crossValidate(X, y, weights, schema.features, target, learnerName, recipe.params ?? {}, {
+      cv = crossValidate(X, y, weights, schema.features, target, learnerName, params, {
         k: recipe.cv,
         seed,
         rows: trainRows,
@@ -275,8 +306,8 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
   const metadata: ModelMetadata = {
     createdAt: new Date().toISOString(),
     packageVersion: PACKAGE_VERSION,
-    learner: learnerName === 'auto' ? learnerOf(single, segments) : learnerName,
-    params: paramsOf(single, segments, recipe.params ?? {}),
+    learner: learnerName,
+    params: paramsOf(single, segments, params),
     data: { file: source, sha256: frameSha256(frame), rows: frame.nRows, columns: frame.columns.length },
     metrics,
     changelog: opts.changelog,
@@ -286,6 +317,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
     warnings,
   };
   if (cv) metadata.cv = cv as unknown as Json;
+  if (auto) metadata.auto = auto as unknown as Json;
   if (Object.keys(calibration).length > 0) metadata.calibration = calibration as unknown as Json;
   const model = new Model(schema, target, single, segments, metadata, null);
   // Reference profile for drift monitoring, on (a seeded sample of at most 100k) training rows.
@@ -305,6 +337,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
       cv,
       segments: recipe.segmentBy ? segReport : undefined,
       calibration: Object.keys(calibration).length > 0 ? calibration : undefined,
+      auto,
       warnings,
       seconds: (performance.now() - t0) / 1000,
     },
@@ -332,9 +365,15 @@ export function nClasses(target: TargetSpec): number {
   return target.task === 'regression' ? 1 : target.classes!.length;
 }
 
-function learnerOf(single: ModelPart | null, segments: Segments | null): string {
-  const part = single ?? Object.values(segments!.parts)[0];
-  return part.fitted.learner;
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4);
+}
+
+/** One stderr line per `auto` candidate. */
+function describeCandidate(c: AutoReport['candidates'][number], i: number, total: number): string {
+  const head = `auto [${i + 1}/${total}] ${c.learner} ${JSON.stringify(c.params)}`;
+  if (c.status === 'done') return `${head}: ${fmt(c.score!)} ± ${fmt(c.std!)} (${c.seconds.toFixed(1)} s)`;
+  return `${head}: ${c.status}${c.message ? ` (${c.message})` : ''}`;
 }
 
 function paramsOf(single: ModelPart | null, segments: Segments | null, given: Record<string, Json>): Record<string, Json> {

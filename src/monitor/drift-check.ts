@@ -82,6 +82,11 @@ class Collector {
   add(v: unknown): boolean {
     this.rows++;
     if (this.profile.kind === 'numeric') {
+      if (typeof v === 'number' && v - v === 0) {
+        // The common case (a finite JSON number) without allocating a result object.
+        this.values.push(v);
+        return true;
+      }
       const r = numericValue(v);
       if (r.kind === 'present') {
         this.values.push(r.value);

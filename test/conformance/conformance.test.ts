@@ -21,8 +21,9 @@ const FAST: Record<string, Record<string, unknown>> = {
   forest: { trees: 20, min_samples_leaf: 3 },
   extra_trees: { trees: 20, min_samples_leaf: 3 },
   tree: { min_samples_leaf: 5 },
-  voting: { members: [{ learner: 'linear', params: {} }, { learner: 'linear', params: { C: 0.05, encoding: 'ordinal' } }], voting: 'soft' },
-  stacking: { members: [{ learner: 'linear', params: {} }, { learner: 'linear', params: { C: 0.05, encoding: 'ordinal' } }], folds: 3 },
+  // Seed 002 (winmix): logistic regression + random forest, soft voting.
+  voting: { members: [{ learner: 'linear', params: {} }, { learner: 'forest', params: { trees: 10, min_samples_leaf: 3 } }], voting: 'soft' },
+  stacking: { members: [{ learner: 'linear', params: {} }, { learner: 'tree', params: { min_samples_leaf: 5, max_depth: 4 } }], folds: 3 },
 };
 
 interface Prepared {

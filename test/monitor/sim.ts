@@ -15,6 +15,8 @@ const LEVELS = ['alpha', 'beta', 'gamma', 'delta'];
 export interface Shift {
   /** Added to x1 (in standard deviations). */
   x1?: number;
+  /** Added to x2. */
+  x2?: number;
   /** Category probabilities of c1 (default uniform). */
   c1?: number[];
   /** Share of x4 values replaced by NaN. */
@@ -39,7 +41,7 @@ export function generate(n: number, seed: number, shift: Shift = {}): { rows: Re
     const x1 = x[0] + (shift.x1 ?? 0);
     const x3 = rng.next() < 0.1 ? null : x[2];
     const x4 = shift.x4NaN && rng.next() < shift.x4NaN ? NaN : x[3];
-    rows.push({ x1, x2: x[1], x3, x4, c1: LEVELS[level] });
+    rows.push({ x1, x2: x[1] + (shift.x2 ?? 0), x3, x4, c1: LEVELS[level] });
   }
   return { rows, y };
 }

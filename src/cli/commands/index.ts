@@ -6,11 +6,14 @@ import { registerPredict } from './predict.js';
 import { registerTrain } from './train.js';
 import { registerLogs } from './logs.js';
 import { registerPipeline } from './pipeline.js';
+import { registerServe } from './serve.js';
+import { registerMonitor } from './monitor.js';
 import { registerCompose } from './compose.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels, registerServe];
 COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
+COMMANDS.push(registerMonitor);
 COMMANDS.push(registerCompose);

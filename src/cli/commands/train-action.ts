@@ -9,7 +9,7 @@ import { parseParamPairs } from '../../learn/params.js';
 import { trainModel, type TrainRecipe } from '../../model/train.js';
 import { isValidName } from '../../registry/ref.js';
 import type { CliContext } from '../main.js';
-import { choiceFlag, intFlag, kindsFlag, listFlag, pairsFlag } from '../options.js';
+import { choiceFlag, durationFlag, intFlag, kindsFlag, listFlag, pairsFlag } from '../options.js';
 import { openCliRegistry } from '../registry.js';
 import { formatMetrics, formatNumber } from '../format.js';
 
@@ -23,6 +23,8 @@ export interface TrainFlags {
   segmentFallback?: string;
   split?: string;
   cv?: string;
+  timeBudget?: string;
+  autoFolds?: string;
   version?: string;
   changelog?: string;
   description?: string;
@@ -68,7 +70,12 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
     calibrate: choiceFlag('--calibrate', f.calibrate, ['none', 'sigmoid', 'isotonic'] as const),
     calibrationFolds: intFlag('--calibration-folds', f.calibrationFolds, 2, 20),
     threads: intFlag('--threads', f.threads, 0, 64),
+    timeBudget: durationFlag('--time-budget', f.timeBudget),
+    autoFolds: intFlag('--auto-folds', f.autoFolds, 2, 20),
   };
+  if ((recipe.timeBudget !== undefined || recipe.autoFolds !== undefined) && f.learner !== undefined && f.learner !== 'auto') {
+    throw new ModelyardError('USAGE', `--time-budget and --auto-folds apply to --learner auto, not ${f.learner}`, { flag: recipe.timeBudget !== undefined ? '--time-budget' : '--auto-folds' });
+  }
   for (const k of Object.keys(recipe) as (keyof TrainRecipe)[]) if (recipe[k] === undefined) delete recipe[k];
   if (f.sql) (recipe as unknown as Record<string, unknown>).sql = f.sql;
 
@@ -91,6 +98,12 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
       changelog: f.changelog,
       description: f.description,
       warnings,
+      onLog: (line) => {
+        (bar as ReturnType<typeof io.progress> | null)?.stop();
+        bar = null;
+        barLabel = '';
+        io.err(line);
+      },
       onProgress: (stage, done, total) => {
         if (stage !== barLabel) {
           bar?.stop();
@@ -157,6 +170,7 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
     cv: report.cv ? { k: report.cv.k, scheme: report.cv.scheme, mean: report.cv.mean, std: report.cv.std } : undefined,
     segments: report.segments,
     calibration: report.calibration,
+    auto: report.auto,
     seconds: Number(report.seconds.toFixed(3)),
     warnings,
   };
@@ -167,6 +181,14 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
     for (const [set, m] of Object.entries(report.metrics)) io.out(`  ${set.padEnd(10)} ${formatMetrics(m)}`);
     if (report.segments) {
       for (const [seg, s] of Object.entries(report.segments)) io.out(`  segment ${seg} (${s.rows} rows): ${formatMetrics(s.metrics.validation ?? s.metrics.train)}`);
+    }
+    if (report.auto) {
+      const a = report.auto;
+      io.out(`  auto (${a.folds}-fold ${a.scheme} CV, ${a.metric}, ${a.seconds.toFixed(1)} s${a.budget_seconds !== null ? ` of ${a.budget_seconds} s budget` : ''}):`);
+      a.candidates.forEach((c, i) => {
+        const score = c.status === 'done' ? `${formatNumber(c.score!)} ± ${formatNumber(c.std!)}` : `${c.status}${c.message ? ` (${c.message})` : ''}`;
+        io.out(`    ${i === a.chosen ? '*' : ' '} ${c.learner.padEnd(11)} ${score.padEnd(24)} ${JSON.stringify(c.params)}`);
+      });
     }
     for (const [part, c] of Object.entries(report.calibration ?? {})) {
       io.out(`  calibration (${c.method}, ${part}, cross-fitted on ${c.rows} rows): brier ${formatNumber(c.brier_before)} → ${formatNumber(c.brier_after)}  ece ${formatNumber(c.ece_before)} → ${formatNumber(c.ece_after)}`);

@@ -9,7 +9,7 @@
  */
 import type { Rng } from '../../util/random.js';
 import { TreeBuffer } from './buffer.js';
-import { buildClassHistogram, buildRegHistogram, rangeHi, rangeLo } from './histogram.js';
+import { buildClassHistogram, buildRegHistogram, clearTouched, sortTouched } from './histogram.js';
 import { partitionCategorical, partitionNumeric } from './partition.js';
 import { SplitBest, SplitScratch, categoricalSplit, numericSplit, sideScore } from './split.js';
 
@@ -53,6 +53,7 @@ export class TreeGrower {
   private readonly best: SplitBest;
   private readonly sc: SplitScratch;
   private readonly tot: Float64Array;
+  private readonly touched = new Int32Array(256);
   // Depth-first stack.
   private sStart: Int32Array = new Int32Array(64);
   private sEnd: Int32Array = new Int32Array(64);
@@ -84,10 +85,12 @@ export class TreeGrower {
    */
   grow(rows: Int32Array, w: Float64Array, rng: Rng, o: GrowOptions, out: TreeBuffer, importance: Float64Array): void {
     const d = this.d;
-    const { stride, hist, histOff, best, sc, tot, feats } = this;
+    const { stride, hist, histOff, best, sc, tot, feats, touched } = this;
     const m = d.m;
     const F = d.nFeatures;
     out.clear();
+    // Each tree starts from the same feature order, so tree t depends only on its own seed.
+    for (let f = 0; f < F; f++) feats[f] = f;
     if (!d.classification) for (let p = 0; p < rows.length; p++) this.wy[rows[p]] = w[rows[p]] * d.y[rows[p]];
     // Root totals.
     tot.fill(0);
@@ -131,21 +134,22 @@ export class TreeGrower {
         const nb = d.nBins[f];
         const off = histOff[f];
         const col = f * d.n;
-        const range = d.classification
-          ? buildClassHistogram(d.bins, col, rows, s, e, w, d.cls, hist, off, stride, nb - 1)
-          : buildRegHistogram(d.bins, col, rows, s, e, w, this.wy, hist, off, stride, nb - 1);
+        const nt = d.classification
+          ? buildClassHistogram(d.bins, col, rows, s, e, w, d.cls, hist, off, stride, touched)
+          : buildRegHistogram(d.bins, col, rows, s, e, w, this.wy, hist, off, stride, touched);
         if (d.isCat[f]) {
-          categoricalSplit(hist, off, nb, tot, pScore, m, target, o.minSamplesLeaf, f, o.random ? rng : null, sc, best);
-          hist.fill(0, off * stride, (off + nb) * stride);
+          categoricalSplit(hist, off, touched, nt, tot, pScore, m, target, o.minSamplesLeaf, f, o.random ? rng : null, sc, best);
+          clearTouched(touched, nt, hist, off, stride);
         } else {
-          // Only the value bins [lo, hi] hold rows here: scan and clear just those (and the missing bin).
-          const lo = rangeLo(range);
-          const hi = rangeHi(range);
-          if (hi >= 0) {
-            numericSplit(hist, off, nb, lo, hi, tot, pScore, m, o.minSamplesLeaf, f, o.random ? rng : null, sc, best);
-            hist.fill(0, (off + lo) * stride, (off + hi + 1) * stride);
-          }
-          hist.fill(0, (off + nb - 1) * stride, (off + nb) * stride);
+          // The missing bin is not a threshold candidate: clear it and drop it from the list.
+          const mb = nb - 1;
+          const missAt = (off + mb) * stride;
+          let len = 0;
+          for (let a = 0; a < nt; a++) if (touched[a] !== mb) touched[len++] = touched[a];
+          sortTouched(touched, len, hist, off, stride);
+          numericSplit(hist, off, nb, touched, len, tot, pScore, m, o.minSamplesLeaf, f, o.random ? rng : null, sc, best);
+          clearTouched(touched, len, hist, off, stride);
+          for (let c = 0; c < stride; c++) hist[missAt + c] = 0;
         }
       }
       if (best.feature < 0 || !(best.gain > 1e-10 * impurity)) continue;

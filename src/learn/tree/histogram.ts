@@ -4,17 +4,19 @@
  * is `[count, weight, g_0 … g_{m-1}]` (stride m + 2), as LightGBM keeps `(grad, hess)` per bin
  * (src/treelearner/feature_histogram.hpp) but with the statistics CART's impurity needs.
  *
- * These loops run for every node and every sampled feature: typed arrays only, no allocation.
+ * The builders also list the bins they touch (first touch = count was 0), so split finding and
+ * clearing visit only those: deep nodes with a handful of rows then cost O(rows), not O(bins) —
+ * fully grown forests are mostly such nodes. Typed arrays only, no allocation.
  */
 
 /**
  * Adds the rows `rows[s..e)` of the feature whose bins start at `col` in `bins` into `hist` starting
- * at bin slot `off`, for classification (class index per row in `cls`). Returns the packed range of
- * non-missing bins seen ({@link packRange}).
+ * at bin slot `off`, for classification (class index per row in `cls`). Writes the distinct bins
+ * touched to `touched` (in first-touch order) and returns how many there are.
  *
  * @example
  * ```ts
- * const range = buildClassHistogram(bins, f * n, rows, 0, rows.length, w, cls, hist, 0, 4, nBins - 1);
+ * const nt = buildClassHistogram(bins, f * n, rows, 0, rows.length, w, cls, hist, 0, 4, touched);
  * ```
  */
 export function buildClassHistogram(
@@ -28,42 +30,20 @@ export function buildClassHistogram(
   hist: Float64Array,
   off: number,
   stride: number,
-  missingBin: number,
+  touched: Int32Array,
 ): number {
-  let lo = 0xffff;
-  let hi = -1;
+  let nt = 0;
   for (let p = s; p < e; p++) {
     const i = rows[p];
     const b = bins[col + i];
     const at = (off + b) * stride;
     const wi = w[i];
+    if (hist[at] === 0) touched[nt++] = b;
     hist[at] += 1;
     hist[at + 1] += wi;
     hist[at + 2 + cls[i]] += wi;
-    if (b !== missingBin) {
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-    }
   }
-  return packRange(lo, hi);
-}
-
-/**
- * The range of non-missing bins seen, packed as `lo + 65536·(hi + 1)` (hi = −1: none), so the
- * split scan and the clearing after it touch only that range.
- */
-export function packRange(lo: number, hi: number): number {
-  return lo + 65536 * (hi + 1);
-}
-
-/** Lowest non-missing bin of a packed range. */
-export function rangeLo(r: number): number {
-  return r % 65536;
-}
-
-/** Highest non-missing bin of a packed range (−1 when the node has only missing values). */
-export function rangeHi(r: number): number {
-  return Math.floor(r / 65536) - 1;
+  return nt;
 }
 
 /** Regression variant of {@link buildClassHistogram}: `wy[i]` = w_i·y_i. */
@@ -78,21 +58,53 @@ export function buildRegHistogram(
   hist: Float64Array,
   off: number,
   stride: number,
-  missingBin: number,
+  touched: Int32Array,
 ): number {
-  let lo = 0xffff;
-  let hi = -1;
+  let nt = 0;
   for (let p = s; p < e; p++) {
     const i = rows[p];
     const b = bins[col + i];
     const at = (off + b) * stride;
+    if (hist[at] === 0) touched[nt++] = b;
     hist[at] += 1;
     hist[at + 1] += w[i];
     hist[at + 2] += wy[i];
-    if (b !== missingBin) {
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-    }
   }
-  return packRange(lo, hi);
+  return nt;
+}
+
+/**
+ * Sorts the first `nt` touched bins ascending: insertion sort for a few, else a scan of the
+ * histogram between the smallest and largest touched bin (both O(touched) or O(range)).
+ */
+export function sortTouched(touched: Int32Array, nt: number, hist: Float64Array, off: number, stride: number): void {
+  if (nt <= 32) {
+    for (let a = 1; a < nt; a++) {
+      const v = touched[a];
+      let j = a - 1;
+      while (j >= 0 && touched[j] > v) {
+        touched[j + 1] = touched[j];
+        j--;
+      }
+      touched[j + 1] = v;
+    }
+    return;
+  }
+  let lo = 256;
+  let hi = -1;
+  for (let a = 0; a < nt; a++) {
+    const v = touched[a];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  let k = 0;
+  for (let b = lo; b <= hi; b++) if (hist[(off + b) * stride] > 0) touched[k++] = b;
+}
+
+/** Zeroes the touched bins of a histogram (keeping it all-zero between uses). */
+export function clearTouched(touched: Int32Array, nt: number, hist: Float64Array, off: number, stride: number): void {
+  for (let a = 0; a < nt; a++) {
+    const at = (off + touched[a]) * stride;
+    for (let c = 0; c < stride; c++) hist[at + c] = 0;
+  }
 }

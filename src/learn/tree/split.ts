@@ -81,15 +81,16 @@ function consider(acc: Float64Array, parent: Float64Array, pScore: number, m: nu
 
 /**
  * Best threshold of a numeric feature whose histogram is at bin slot `off` with `nb` bins (the last
- * is the missing bin). `lo`/`hi` bound the value bins holding rows at this node. With `rng`, one
- * random threshold in [lo, hi) is tried (extra trees).
+ * is the missing bin). `list[0..len)` are the value bins holding rows at this node, ascending; a
+ * threshold between two of them is a candidate (empty bins in between give the same partition).
+ * With `rng`, one random threshold uniform over the bins in [first, last) is tried (extra trees).
  */
 export function numericSplit(
   hist: Float64Array,
   off: number,
   nb: number,
-  lo: number,
-  hi: number,
+  list: Int32Array,
+  len: number,
   parent: Float64Array,
   pScore: number,
   m: number,
@@ -103,22 +104,18 @@ export function numericSplit(
   const acc = sc.acc;
   const accM = sc.accMissing;
   const tmp = sc.right;
-  if (hi <= lo) return;
+  if (len < 2) return;
   const missAt = (off + nb - 1) * stride;
   const hasMissing = hist[missAt] > 0;
-  let from = lo;
-  let to = hi - 1;
-  if (rng) {
-    from = to = lo + rng.int(hi - lo);
-    acc.fill(0);
-    for (let b = lo; b < from; b++) {
-      const at = (off + b) * stride;
-      for (let c = 0; c < stride; c++) acc[c] += hist[at + c];
-    }
-  } else acc.fill(0);
-  for (let t = from; t <= to; t++) {
-    const at = (off + t) * stride;
+  const cut = rng ? list[0] + rng.int(list[len - 1] - list[0]) : -1;
+  acc.fill(0);
+  for (let j = 0; j < len - 1; j++) {
+    const b = list[j];
+    const at = (off + b) * stride;
     for (let c = 0; c < stride; c++) acc[c] += hist[at + c];
+    // Extra trees: only the last listed bin at or below the random cut.
+    if (rng && !(b <= cut && list[j + 1] > cut)) continue;
+    const t = rng ? cut : b;
     // Missing rows to the right.
     let g = consider(acc, parent, pScore, m, minLeaf, tmp, best);
     if (g >= 0) {
@@ -145,14 +142,15 @@ export function numericSplit(
 }
 
 /**
- * Best many-vs-many split of a categorical feature (all `nb` bins, the missing bin being one more
- * category). Bins with rows are sorted by the node's target statistic `target` (class index, or 0
- * for regression); prefixes of that order go left. With `rng`, one random prefix (extra trees).
+ * Best many-vs-many split of a categorical feature: the bins `list[0..len)` holding rows here (the
+ * missing bin being one more category) are sorted by the node's target statistic `target` (class
+ * index, or 0 for regression); prefixes of that order go left. With `rng`, one random prefix.
  */
 export function categoricalSplit(
   hist: Float64Array,
   off: number,
-  nb: number,
+  list: Int32Array,
+  len: number,
   parent: Float64Array,
   pScore: number,
   m: number,
@@ -165,14 +163,12 @@ export function categoricalSplit(
 ): void {
   const stride = m + 2;
   const { order, key, acc } = sc;
-  let k = 0;
-  for (let b = 0; b < nb; b++) {
+  const k = len;
+  for (let j = 0; j < k; j++) {
+    const b = list[j];
     const at = (off + b) * stride;
-    if (hist[at] > 0) {
-      order[k] = b;
-      key[k] = hist[at + 1] > 0 ? hist[at + 2 + target] / hist[at + 1] : 0;
-      k++;
-    }
+    order[j] = b;
+    key[j] = hist[at + 1] > 0 ? hist[at + 2 + target] / hist[at + 1] : 0;
   }
   if (k < 2) return;
   // Insertion sort by key (k ≤ 256), ties by bin for determinism.

@@ -163,6 +163,10 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
       for (let i = 0; i < r.rows.length; i++) out[i] = r.rows[i]![0];
       return out;
     },
+    async idText(table: LogTable) {
+      const r = await pool.query<[string | null]>({ text: `SELECT string_agg(id, E'\\n') FROM ${TABLE[table]}`, rowMode: 'array' });
+      return r.rows[0]?.[0] ?? '';
+    },
     async counts() {
       const r = await rows(
         `SELECT (SELECT count(*) FROM ${TABLE.predictions}) AS predictions, (SELECT count(*) FROM ${TABLE.feedback}) AS feedback,` +

@@ -1,9 +1,15 @@
 /**
  * The SQLite log store (the default): one database file in WAL mode. A batch is one transaction of
- * prepared `INSERT … ON CONFLICT (id) DO NOTHING` statements, so a group commit costs one WAL fsync
- * however many rows it carries. `synchronous=FULL` makes that fsync happen at every commit: a
- * `durable` append that resolved survives a power cut, not only a killed process (SQLite manual,
- * "WAL mode": with NORMAL, the last transactions may roll back after power loss).
+ * prepared `INSERT … ON CONFLICT (id) DO NOTHING` statements.
+ *
+ * Durability level (`synchronous`, SQLite manual "PRAGMA synchronous" and "WAL mode"):
+ * - `NORMAL` (default): a commit is appended to the WAL in the operating system's cache and fsync'd
+ *   at checkpoints. A committed row survives the process being killed (`kill -9`, a crash), not a
+ *   power cut or kernel panic, where the last commits may roll back.
+ * - `FULL` (`MODELYARD_LOG_SYNC=full`): the WAL is fsync'd at every commit, so a committed row also
+ *   survives power loss. Group commit makes that one fsync per batch, but better-sqlite3 is
+ *   synchronous: the fsync (≈ 5 ms on the benchmark VM's disk) blocks the event loop, which costs
+ *   serving throughput (bench/log measures both).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +26,7 @@ export interface SqliteLogStoreOptions {
   file: string;
   /** How long a statement waits for another process's write lock, default 2000 ms. */
   busyTimeoutMs?: number;
-  /** `FULL` (default) or `NORMAL` (faster; the last commits may be lost on power failure, never on a crash). */
+  /** `NORMAL` (default: survives a crash, not power loss) or `FULL` (fsync per commit). See the module doc. */
   synchronous?: 'FULL' | 'NORMAL';
 }
 
@@ -43,7 +49,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     fs.mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file, { timeout: opts.busyTimeoutMs ?? 2000 });
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     for (const s of ddl('sqlite')) db.exec(s);
   } catch (e) {
     throw new ModelyardError('LOG_UNAVAILABLE', `cannot open the prediction log ${file}: ${(e as Error).message}`, { file });
@@ -118,6 +124,9 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     },
     async ids(table: LogTable) {
       return db.prepare(`SELECT id FROM ${TABLE[table]}`).pluck().all() as string[];
+    },
+    async idText(table: LogTable) {
+      return (db.prepare(`SELECT group_concat(id, char(10)) FROM ${TABLE[table]}`).pluck().get() as string | null) ?? '';
     },
     async counts() {
       const c = (t: LogTable): number => Number(db.prepare(`SELECT count(*) FROM ${TABLE[t]}`).pluck().get());
