@@ -25,11 +25,25 @@ my train $DATA/athletes_2024.csv --target d1_offer --segment-by position --drop 
   --learner linear --split stratified --name recruit-reveal --version 1.0.0 \
   --changelog "Initial production models" --alias champion
 
-echo "== 3. retrained on the 2025 season: version 1.1.0 (not serving yet)"
+echo "== 3. serve champion (1.0.0) and smoke-test it; a QB and an RB from the 2025 hold-out are scored"
+PORT=${PORT:-8431}
+URL=http://127.0.0.1:$PORT
+my serve --port "$PORT" --models recruit-reveal@champion > "$DATA/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+i=0
+until curl -sf "$URL/ready" > /dev/null; do
+  i=$((i + 1)); [ $i -le 150 ] || { cat "$DATA/serve.log"; exit 1; }; sleep 0.2
+done
+grep -m 1 "listening" "$DATA/serve.log" || true
+my smoke "$URL"
+node $EX/request.mjs "$URL" $DATA/holdout_2025.csv QB,RB | tee $DATA/answer_before.json
+
+echo "== 4. retrained on the 2025 season: version 1.1.0 (not serving yet)"
 my train $DATA/athletes_2025.csv --target d1_offer --segment-by position --drop athlete_id,season \
   --learner linear --split stratified --name recruit-reveal --version 1.1.0 --changelog "2025 season"
 
-echo "== 4. both versions on the 2025 hold-out, per position"
+echo "== 5. both versions on the 2025 hold-out, per position"
 my evaluate recruit-reveal@1.0.0 $DATA/holdout_2025.csv --json > $DATA/eval_1.0.0.json
 my evaluate recruit-reveal@1.1.0 $DATA/holdout_2025.csv --json > $DATA/eval_1.1.0.json
 table() {
@@ -44,7 +58,7 @@ for (const s of Object.keys(reps[0].segments).sort())
 }
 table $DATA/eval_1.0.0.json $DATA/eval_1.1.0.json
 
-echo "== 5. only QB improved: switch the QB model, keep RB and WR (new version 1.0.1 becomes champion)"
+echo "== 6. only QB improved: switch the QB model, keep RB and WR (new version 1.0.1 becomes champion)"
 my models compose recruit-reveal --base recruit-reveal@champion --segment QB=recruit-reveal@1.1.0 \
   --version 1.0.1 --changelog "QB model from 1.1.0: 2025 coaches value dual-threat QBs" --alias champion
 my evaluate recruit-reveal@champion $DATA/holdout_2025.csv --json > $DATA/eval_champion.json
@@ -52,4 +66,9 @@ table $DATA/eval_1.0.0.json $DATA/eval_1.1.0.json $DATA/eval_champion.json
 my models show recruit-reveal
 my models audit recruit-reveal
 
-echo "== 6. serving (pending: modelyard serve is on the serve branch, not yet merged)"
+echo "== 7. the running server follows the alias move, without a restart: QB now scored by 1.1.0's model, RB unchanged"
+i=0
+until node $EX/request.mjs "$URL" $DATA/holdout_2025.csv QB,RB > $DATA/answer_after.json && grep -q '"version":"1.0.1"' $DATA/answer_after.json; do
+  i=$((i + 1)); [ $i -le 100 ] || { echo "server did not switch"; exit 1; }; sleep 0.2
+done
+cat $DATA/answer_after.json

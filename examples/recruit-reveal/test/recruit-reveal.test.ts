@@ -30,14 +30,27 @@ describe('examples/recruit-reveal', () => {
   let stdout = '';
   it('run.sh trains per-position models, retrains, and switches only the QB model', () => {
     const r = spawnSync('sh', [path.join(ROOT, 'examples/recruit-reveal/run.sh')], {
-      env: { ...process.env, N: FULL ? '3000' : '800', DATA: data, MODELYARD_HOME: home, MODELYARD_REGISTRY: '' },
+      env: { ...process.env, N: FULL ? '3000' : '800', DATA: data, MODELYARD_HOME: home, MODELYARD_REGISTRY: '', PORT: String(20000 + Math.floor(Math.random() * 20000)) },
       encoding: 'utf8',
       timeout: 600_000,
     });
     expect(r.status, r.stderr).toBe(0);
     stdout = r.stdout;
     expect(stdout).toContain('registered recruit-reveal@1.0.1: QB ← recruit-reveal@1.1.0, RB ← recruit-reveal@1.0.0, WR ← recruit-reveal@1.0.0');
+    expect(stdout).toContain('smoke: all 6 checks passed');
   }, 600_000);
+
+  it('the running server switched QB to the new model without a restart; RB answers unchanged', () => {
+    const read = (f: string): { version: string; predictions: Record<string, number> } => JSON.parse(fs.readFileSync(path.join(data, f), 'utf8'));
+    const before = read('answer_before.json');
+    const after = read('answer_after.json');
+    expect(before.version).toBe('1.0.0');
+    expect(after.version).toBe('1.0.1');
+    expect(after.predictions.RB).toBe(before.predictions.RB);
+    expect(after.predictions.QB).not.toBe(before.predictions.QB);
+    // One server process served both answers: the log has one start-up banner.
+    expect(fs.readFileSync(path.join(data, 'serve.log'), 'utf8').match(/listening on/g)).toHaveLength(1);
+  });
 
   it('the registry holds 1.0.0, 1.1.0 and the composed 1.0.1 as champion', () => {
     const show = json<{ versions: { version: string; segments?: { segment: string }[] }[]; aliases: Record<string, string> }>(cli(['models', 'show', 'recruit-reveal', '--json'], { home }));
