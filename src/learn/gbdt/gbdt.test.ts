@@ -176,6 +176,20 @@ describe('gbdt learner', () => {
     expect(fitted.nTrees).toBe(fitted.info.rounds);
   });
 
+  it('row and column subsampling: seeded (same seed, same model), still learns', () => {
+    const a = noisyBinary(3000, 12);
+    const params = { rounds: 40, subsample: 0.5, colsample: 0.6 };
+    const f1 = gbdtKind.create(params).fit(trainSet(a.frame, a.y, 'binary', 2));
+    const f2 = gbdtKind.create(params).fit(trainSet(a.frame, a.y, 'binary', 2));
+    const f3 = gbdtKind.create(params).fit(trainSet(a.frame, a.y, 'binary', 2, { seed: 2 }));
+    const p1 = f1.predict(a.frame);
+    expect(Array.from(f2.predict(a.frame))).toEqual(Array.from(p1));
+    expect(Array.from(f3.predict(a.frame))).not.toEqual(Array.from(p1));
+    let hit = 0;
+    for (let i = 0; i < a.y.length; i++) if ((p1[2 * i + 1] > 0.5 ? 1 : 0) === a.y[i]) hit++;
+    expect(hit / a.y.length).toBeGreaterThan(0.7);
+  });
+
   it('feature importance: gain and split shares sum to 1, the informative feature leads', () => {
     const a = noisyBinary(2000, 4);
     const fitted = gbdtKind.create({ rounds: 30 }).fit(trainSet(a.frame, a.y, 'binary', 2));
