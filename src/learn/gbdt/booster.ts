@@ -78,7 +78,9 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const gh = new Float32Array(ghBuf);
   const rows = new Int32Array(rowsBuf);
   const wantThreads = Math.max(1, Math.min(2, train.threads ?? availableParallelism()));
-  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, histLength: histLength(F) }, n * F >= MIN_PARALLEL_CELLS ? wantThreads : 1);
+  // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
+  const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
+  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, histLength: histLength(F) }, n * F >= minCells ? wantThreads : 1);
 
   const cfg: GrowConfig = {
     maxLeaves: p.max_leaves,

@@ -253,7 +253,10 @@ describe('gbdt learner', () => {
   });
 
   it('uses two threads when a built worker is available, with the same model quality', () => {
-    const a = noisyBinary(80_000, 6, 26);
+    // Small data with the parallel thresholds lowered (hist-pool reads them at module load, so
+    // only the per-fit cell threshold can change here; 10k rows exceed the 8192-row leaf threshold).
+    process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS = '0';
+    const a = noisyBinary(12_000, 6, 8);
     const one = gbdtKind.create({ rounds: 3, max_leaves: 15 }).fit(trainSet(a.frame, a.y, 'binary', 2, { threads: 1 })) as GbdtFitted;
     const two = gbdtKind.create({ rounds: 3, max_leaves: 15 }).fit(trainSet(a.frame, a.y, 'binary', 2, { threads: 2 })) as GbdtFitted;
     expect(one.info.threads).toBe(1);
@@ -262,6 +265,7 @@ describe('gbdt learner', () => {
     const p1 = one.predict(a.frame.slice(0, 1000));
     const p2 = two.predict(a.frame.slice(0, 1000));
     for (let i = 0; i < p1.length; i++) expect(p2[i]).toBeCloseTo(p1[i], 6);
+    delete process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS;
   });
 
   it('a 500-tree model loads from artifact bytes in well under 100 ms', () => {
