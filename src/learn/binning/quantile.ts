@@ -36,18 +36,19 @@ export function binOf(cuts: Float64Array, v: number): number {
 export function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
   if (n === 0) return new Float64Array(0);
-  // Distinct values and their counts.
-  const distinct: number[] = [];
-  const counts: number[] = [];
+  // Distinct values and their counts (typed arrays: this runs on up to 200k values per feature).
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let nd = 0;
   for (let i = 0; i < n; i++) {
     const v = sorted[i];
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]++;
+    if (nd > 0 && distinct[nd - 1] === v) counts[nd - 1]++;
     else {
-      distinct.push(v);
-      counts.push(1);
+      distinct[nd] = v;
+      counts[nd++] = 1;
     }
   }
-  const d = distinct.length;
+  const d = nd;
   const cuts: number[] = [];
   if (d <= maxBins) {
     for (let i = 0; i + 1 < d; i++) cuts.push(midpoint(distinct[i], distinct[i + 1]));

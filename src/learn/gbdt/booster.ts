@@ -78,7 +78,9 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const gh = new Float32Array(ghBuf);
   const rows = new Int32Array(rowsBuf);
   const wantThreads = Math.max(1, Math.min(2, train.threads ?? availableParallelism()));
-  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, histLength: histLength(F) }, n * F >= MIN_PARALLEL_CELLS ? wantThreads : 1);
+  // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
+  const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
+  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, histLength: histLength(F) }, n * F >= minCells ? wantThreads : 1);
 
   const cfg: GrowConfig = {
     maxLeaves: p.max_leaves,
@@ -112,8 +114,9 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const rng = new Rng(train.seed);
   const featureMask = new Uint8Array(F).fill(1);
   const outRows = new Int32Array(p.subsample < 1 ? n : 0);
-  const importanceGain = new Float64Array(F);
-  const importanceSplit = new Float64Array(F);
+  // Importance per round, summed over the rounds kept (early stopping drops the rest).
+  const roundGain = new Float64Array(p.rounds * F);
+  const roundSplit = new Float64Array(p.rounds * F);
   const validLoss: number[] = [];
   let bestLoss = Infinity;
   let bestRound = 0;
@@ -152,8 +155,8 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
         for (let j = 0; j < tree.nNodes; j++) {
           const f = tree.feature[j];
           if (f >= 0) {
-            importanceGain[f] += tree.gain[j];
-            importanceSplit[f] += 1;
+            roundGain[round * F + f] += tree.gain[j];
+            roundSplit[round * F + f] += 1;
           }
         }
       }
@@ -172,6 +175,14 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   }
   if (stopAfter > 0) forest.truncate(bestRound * K);
   else bestRound = forest.nTrees / K;
+  const importanceGain = new Float64Array(F);
+  const importanceSplit = new Float64Array(F);
+  for (let r = 0; r < bestRound; r++) {
+    for (let f = 0; f < F; f++) {
+      importanceGain[f] += roundGain[r * F + f];
+      importanceSplit[f] += roundSplit[r * F + f];
+    }
+  }
   return { objective: objective.name, K, base, forest: forest.build(), importanceGain, importanceSplit, rounds: bestRound, validLoss, threads };
 }
 

@@ -176,6 +176,20 @@ describe('gbdt learner', () => {
     expect(fitted.nTrees).toBe(fitted.info.rounds);
   });
 
+  it('row and column subsampling: seeded (same seed, same model), still learns', () => {
+    const a = noisyBinary(3000, 12);
+    const params = { rounds: 40, subsample: 0.5, colsample: 0.6 };
+    const f1 = gbdtKind.create(params).fit(trainSet(a.frame, a.y, 'binary', 2));
+    const f2 = gbdtKind.create(params).fit(trainSet(a.frame, a.y, 'binary', 2));
+    const f3 = gbdtKind.create(params).fit(trainSet(a.frame, a.y, 'binary', 2, { seed: 2 }));
+    const p1 = f1.predict(a.frame);
+    expect(Array.from(f2.predict(a.frame))).toEqual(Array.from(p1));
+    expect(Array.from(f3.predict(a.frame))).not.toEqual(Array.from(p1));
+    let hit = 0;
+    for (let i = 0; i < a.y.length; i++) if ((p1[2 * i + 1] > 0.5 ? 1 : 0) === a.y[i]) hit++;
+    expect(hit / a.y.length).toBeGreaterThan(0.7);
+  });
+
   it('feature importance: gain and split shares sum to 1, the informative feature leads', () => {
     const a = noisyBinary(2000, 4);
     const fitted = gbdtKind.create({ rounds: 30 }).fit(trainSet(a.frame, a.y, 'binary', 2));
@@ -239,7 +253,10 @@ describe('gbdt learner', () => {
   });
 
   it('uses two threads when a built worker is available, with the same model quality', () => {
-    const a = noisyBinary(80_000, 6, 26);
+    // Small data with the parallel thresholds lowered (hist-pool reads them at module load, so
+    // only the per-fit cell threshold can change here; 10k rows exceed the 8192-row leaf threshold).
+    process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS = '0';
+    const a = noisyBinary(12_000, 6, 8);
     const one = gbdtKind.create({ rounds: 3, max_leaves: 15 }).fit(trainSet(a.frame, a.y, 'binary', 2, { threads: 1 })) as GbdtFitted;
     const two = gbdtKind.create({ rounds: 3, max_leaves: 15 }).fit(trainSet(a.frame, a.y, 'binary', 2, { threads: 2 })) as GbdtFitted;
     expect(one.info.threads).toBe(1);
@@ -248,6 +265,7 @@ describe('gbdt learner', () => {
     const p1 = one.predict(a.frame.slice(0, 1000));
     const p2 = two.predict(a.frame.slice(0, 1000));
     for (let i = 0; i < p1.length; i++) expect(p2[i]).toBeCloseTo(p1[i], 6);
+    delete process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS;
   });
 
   it('a 500-tree model loads from artifact bytes in well under 100 ms', () => {

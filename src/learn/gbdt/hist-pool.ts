@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { accumulateHistogram, addHistogram } from './histogram.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
-const MIN_PARALLEL_ROWS = 8192;
+const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
 
 function workerUrl(): URL | null {
   const here = new URL('./hist-worker.js', import.meta.url);
