@@ -32,6 +32,29 @@ export const ERROR_CATALOG = {
   REGISTRY_UNAVAILABLE: { status: 503, exit: 1, summary: 'The registry store (SQLite file or Postgres server) cannot be opened or reached; the message names it.' },
   REGISTRY_BUSY: { status: 503, exit: 1, summary: 'The registry stayed locked by other writers for longer than the retry budget.' },
   REGISTRY_VERSION: { status: 500, exit: 2, summary: 'The registry database was migrated by a newer modelyard than this one: upgrade modelyard.' },
+  // ---- the prediction log --------------------------------------------------------------------
+  LOG_UNAVAILABLE: { status: 503, exit: 1, summary: 'The prediction log store cannot be opened or reached, and (for a durable write) neither can the local spool.' },
+  FEEDBACK_UNMATCHED: { status: 422, exit: 2, summary: 'A feedback row names no logged prediction (unknown prediction id, or no prediction for the entity in the time window).' },
+  // ---- monitoring, champion/challenger, retraining (src/monitor) ----------------------------------
+  PROMOTION_NOT_RECOMMENDED: { status: 409, exit: 2, summary: 'models promote --approve: no standing champion/challenger recommendation for that version (none yet, refused, or already acted on).' },
+  RETRAIN_UNAVAILABLE: { status: 422, exit: 2, summary: 'A retrain cannot run: the artifact records no training recipe, or no data source is configured.' },
+  // ---- pipelines ------------------------------------------------------------------------------
+  PIPELINE_INVALID: { status: 400, exit: 2, summary: 'The pipeline file is malformed (unknown keys, a missing field, a cycle, two stages writing one file); names the stage and field.' },
+  PIPELINE_INPUT_MISSING: { status: 422, exit: 2, summary: 'A stage input does not exist and no selected stage produces it; names the stage and file.' },
+  PIPELINE_STAGE_FAILED: { status: 422, exit: 2, summary: 'A stage\'s SQL or function failed; names the stage and repeats the cause.' },
+  PIPELINE_OUTPUT_MISSING: { status: 500, exit: 2, summary: 'A stage finished without writing a declared output; names the stage and file.' },
+  // ---- the prediction server (HTTP) ----------------------------------------------------------
+  REQUEST_INVALID: { status: 400, exit: 2, summary: 'The HTTP request body is not valid JSON or does not match the endpoint\'s schema; names the field.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2, summary: 'The request body has a content type the endpoint does not accept (send application/json).' },
+  BATCH_TOO_LARGE: { status: 413, exit: 2, summary: 'A request holds more rows than MAX_BATCH_ROWS (default 1000).' },
+  BODY_TOO_LARGE: { status: 413, exit: 2, summary: 'The request body is larger than the server\'s body limit (MAX_BODY_BYTES).' },
+  ROUTE_NOT_FOUND: { status: 404, exit: 3, summary: 'No endpoint has this method and path.' },
+  ENTITY_NOT_FOUND: { status: 404, exit: 3, summary: 'predict-by-id: an id has no row in the model\'s feature source; names the ids.' },
+  FEATURE_SOURCE: { status: 503, exit: 1, summary: 'predict-by-id: the model has no feature source configured, or the source (DuckDB, SQLite, Postgres) failed.' },
+  UNAUTHORIZED: { status: 401, exit: 2, summary: 'API keys are configured and the request carries none, or an unknown one (Authorization: Bearer KEY or X-API-Key).' },
+  FORBIDDEN: { status: 403, exit: 2, summary: 'The API key lacks the scope (predict, admin), or an admin route was called from another host while no keys are configured.' },
+  RATE_LIMITED: { status: 429, exit: 1, summary: 'Too many requests from this client in the rate-limit window; retry after the Retry-After seconds.' },
+  NOT_READY: { status: 503, exit: 1, summary: 'The server is starting, shutting down, or a store it needs is unreachable; retry later.' },
   // ---- everything else ------------------------------------------------------------------------
   INTERNAL: { status: 500, exit: 1, summary: 'An unexpected internal error; the server never returns its stack trace.' },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;

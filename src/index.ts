@@ -25,5 +25,20 @@ export { modelFromBytes, modelToBytes } from './artifact/model-artifact.js';
 export { decodeContainer, encodeContainer } from './artifact/container.js';
 export { openRegistry, Registry, parseRef, formatRef } from './registry/index.js';
 export { buildProfile, type Profile } from './monitor/profile.js';
+export { loadPipeline, parsePipeline, runPipeline, type RunOptions as PipelineRunOptions } from './pipeline/index.js';
+export type { Pipeline, Stage, StageContext, StageSummary, RunSummary as PipelineRunSummary } from './pipeline/types.js';
+export { bestF1Threshold, type ThresholdChoice } from './metrics/threshold.js';
+export {
+  LogWriter, openLogStore, resolveLogLocation, reconcile, exportPredictions, recordFeedback, openServeLog,
+  type LogStore, type LogMode, type InputsMode, type ReconcileReport, type LoggedPrediction,
+  type PredictionRecord as LogPredictionRecord, type FeedbackRecord, type EventRecord,
+} from './log/index.js';
+export * from './monitor/index.js';
+// Histogram GBDT (learner `gbdt`) and the quantile binning it shares with the tree learners.
+export { gbdtKind, GbdtFitted } from './learn/gbdt/gbdt.js';
+export { GBDT_DEFAULTS } from './learn/gbdt/params.js';
+export { Binner, type BinMatrix, type BinOptions, type FeatureBins } from './learn/binning/index.js';
 // Automatic learner selection (`--learner auto`).
 export { selectLearner, autoCandidates, type AutoReport, type AutoCandidateReport, type Candidate } from './model/auto/index.js';
+export { createServer, type CreateServerOptions } from './serve/server.js';
+export type { PredictionSink, ServeOptions } from './serve/options.js';

@@ -25,6 +25,8 @@ export interface PredictionRecord {
   latency_ms: number;
   /** 'champion' path or 'shadow' (a challenger scoring the same request). */
   role: 'primary' | 'shadow';
+  /** Shadow rows: the id of the primary prediction this row shadows (pairs them for champion/challenger). */
+  shadow_of?: string | null;
 }
 
 /** A ground-truth outcome joined to a prediction by id (or by entity id + time window). */

@@ -18,3 +18,4 @@ export {
   type PairedBootstrapOptions,
   type PairedBootstrapResult,
 } from './compare.js';
+export { bestF1Threshold, type ThresholdChoice } from './threshold.js';

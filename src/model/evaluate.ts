@@ -3,7 +3,7 @@
  * `evaluate --json` prints {task, rows, metrics}). Rows with a missing label are left out and counted.
  */
 import type { Frame } from '../frame/frame.js';
-import { computeMetrics } from '../metrics/index.js';
+import { bestF1Threshold, computeMetrics, type ThresholdChoice } from '../metrics/index.js';
 import { encodeTargetWithSpec } from '../schema/target.js';
 import type { Task, UnseenPolicy } from '../schema/types.js';
 import type { Model } from './model.js';
@@ -15,6 +15,8 @@ export interface EvaluationReport {
   /** Rows left out because their label is missing. */
   missingTarget: number;
   threshold?: number;
+  /** Binary, with `chooseThreshold`: the P(positive) cut maximising F1 on these rows. */
+  bestThreshold?: ThresholdChoice;
   /** Per-segment metrics for segmented models. */
   segments?: Record<string, { rows: number; metrics: Record<string, number> }>;
 }
@@ -26,7 +28,7 @@ export interface EvaluationReport {
  * report.metrics.roc_auc;
  * ```
  */
-export function evaluateModel(model: Model, frame: Frame, opts: { source?: string; unseen?: UnseenPolicy; threshold?: number; warnings?: string[] } = {}): EvaluationReport {
+export function evaluateModel(model: Model, frame: Frame, opts: { source?: string; unseen?: UnseenPolicy; threshold?: number; warnings?: string[]; chooseThreshold?: 'f1' } = {}): EvaluationReport {
   const enc = encodeTargetWithSpec(frame, model.target, opts.source);
   let data = frame;
   let y = enc.y;
@@ -43,6 +45,11 @@ export function evaluateModel(model: Model, frame: Frame, opts: { source?: strin
   const metrics = computeMetrics(model.target.task, y, out, k, { threshold: opts.threshold });
   const report: EvaluationReport = { task: model.target.task, rows: data.nRows, metrics, missingTarget: enc.missing };
   if (opts.threshold !== undefined) report.threshold = opts.threshold;
+  if (opts.chooseThreshold && model.target.task === 'binary') {
+    const pos = new Float64Array(data.nRows);
+    for (let i = 0; i < pos.length; i++) pos[i] = out[2 * i + 1];
+    report.bestThreshold = bestF1Threshold(y, pos);
+  }
   if (preds.segments) {
     const width = model.target.task === 'regression' ? 1 : k;
     const bySeg = new Map<string, number[]>();

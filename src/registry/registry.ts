@@ -591,6 +591,28 @@ export class Registry {
     });
   }
 
+  /**
+   * Appends an audit row for a decision taken outside the registry: champion/challenger
+   * recommendations, approvals and refusals, retrains (src/monitor). `details` holds the evidence
+   * (metrics, test, p-value).
+   */
+  async recordDecision(entry: Who & { action: AuditAction; name: string; version?: string | null; alias?: string | null; details?: Record<string, Json> }): Promise<void> {
+    checkName(entry.name);
+    await this.store.write({ model: entry.name }, async (tx) => {
+      await requireModel(tx, this.store.location, entry.name);
+      await insertAudit(tx, {
+        at: new Date().toISOString(),
+        actor: this.actor(entry.actor),
+        action: entry.action,
+        name: entry.name,
+        version: entry.version ?? null,
+        alias: entry.alias ?? null,
+        reason: entry.reason,
+        details: entry.details,
+      });
+    });
+  }
+
   /** Audit rows, newest first (default 100). */
   async audit(opts: { name?: string; limit?: number; action?: AuditAction } = {}): Promise<AuditRow[]> {
     return auditRows(this.store.db, { name: opts.name, limit: opts.limit ?? 100, actions: opts.action ? [opts.action] : undefined });

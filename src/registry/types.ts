@@ -122,7 +122,12 @@ export type AuditAction =
   | 'rollback'
   | 'version.delete'
   | 'model.delete'
-  | 'blob.gc';
+  | 'blob.gc'
+  // Champion/challenger and retraining decisions (src/monitor): recommendation, approval, refusal, retrain.
+  | 'challenger.recommend'
+  | 'challenger.approve'
+  | 'challenger.refuse'
+  | 'retrain';
 
 /** One audit-log row: every register, alias move, promotion, rollback and delete. */
 export interface AuditRow {

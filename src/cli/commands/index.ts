@@ -4,7 +4,16 @@ import type { CliContext } from '../main.js';
 import { registerModels } from './models.js';
 import { registerPredict } from './predict.js';
 import { registerTrain } from './train.js';
+import { registerLogs } from './logs.js';
+import { registerPipeline } from './pipeline.js';
+import { registerServe } from './serve.js';
+import { registerMonitor } from './monitor.js';
+import { registerCompose } from './compose.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels, registerServe];
+COMMANDS.push(registerLogs);
+COMMANDS.push(registerPipeline);
+COMMANDS.push(registerMonitor);
+COMMANDS.push(registerCompose);

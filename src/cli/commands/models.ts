@@ -79,9 +79,16 @@ export function registerModels(program: Command, ctx: CliContext): void {
   command('promote <ref>')
     .description('point --to (default champion) at the version <ref> resolves to, recorded as a promotion')
     .option('--to <alias>', 'alias to move', 'champion')
+    .option('--approve', 'approve the monitor\'s champion/challenger recommendation for <ref>: promotes only if one stands (docs/monitor.md)')
     .option('--reason <text>', 'why (recorded in the audit log)')
     .option('--json', 'print JSON')
-    .action(async (ref: string, o: JsonOpt & { to: string; reason?: string }, cmd: Command) => {
+    .action(async (ref: string, o: JsonOpt & { to: string; reason?: string; approve?: boolean }, cmd: Command) => {
+      if (o.approve) {
+        const { approvePromotion } = await import('../../monitor/challenger.js');
+        const out = await withRegistry(cmd, (r) => approvePromotion(r, ref, { ...who(o), to: o.to }));
+        if (o.json) return ctx.io.json({ name: out.name, alias: o.to, version: out.version, previous: out.previous, moved: true, approved: true, recommendation: out.recommendation });
+        return ctx.io.out(`approved: ${out.name}@${o.to}: ${out.previous ?? '(none)'} → ${out.version}`);
+      }
       const move = await withRegistry(cmd, (r) => r.promote(ref, o.to, who(o)));
       if (o.json) return ctx.io.json(move);
       ctx.io.out(moveText(move));

@@ -87,6 +87,19 @@ export async function runEvaluate(ctx: CliContext, cmd: Command, ref: string, da
   // unlike `predict` and the server, which refuse them unless told otherwise.
   const report = evaluateModel(loaded.model, frame, { source: data, threshold, unseen: unseen ?? 'missing', warnings });
   for (const w of warnings) ctx.io.warn(w);
+  // The evaluation is an event in the prediction log (best effort: never fails the command).
+  const { logRunEvent } = await import('../../log/events.js');
+  const logWarning = await logRunEvent(
+    'evaluate',
+    loaded.name,
+    loaded.version,
+    { source: data, rows: report.rows, task: report.task, metrics: report.metrics as unknown as Record<string, unknown>, sha256: loaded.sha256 },
+    { env: ctx.env, registry: (cmd.optsWithGlobals() as { registry?: string }).registry },
+  );
+  if (logWarning) {
+    warnings.push(logWarning);
+    ctx.io.warn(logWarning);
+  }
   if (f.json) ctx.io.json({ ...report, model: modelInfo(loaded), warnings });
   else {
     ctx.io.out(`${loaded.name}@${loaded.version} on ${data}: ${report.rows} rows (${report.task})`);

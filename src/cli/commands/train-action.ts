@@ -141,6 +141,19 @@ export async function runTrain(ctx: CliContext, cmd: Command, data: string, f: T
       await reg.close();
     }
   }
+  // The run is an event in the prediction log (best effort: a log problem never fails training).
+  const { logRunEvent } = await import('../../log/events.js');
+  const logWarning = await logRunEvent(
+    'train',
+    name,
+    registered?.version ?? null,
+    { source: data, learner: model.metadata.learner, task: model.target.task, rows: report.rows, features: report.features, metrics: report.metrics, cv: report.cv ? { k: report.cv.k, mean: report.cv.mean } : null, sha256: registered?.sha256 ?? null, seconds: report.seconds },
+    { env: ctx.env, registry: globals.registry },
+  );
+  if (logWarning) {
+    warnings.push(logWarning);
+    io.warn(logWarning);
+  }
   const result = {
     name,
     version: registered?.version ?? null,

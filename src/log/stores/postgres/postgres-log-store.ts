@@ -1,0 +1,184 @@
+/**
+ * The Postgres log store: for several server replicas writing one log. A group commit is a single
+ * statement — three `INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT (id) DO NOTHING` in
+ * CTEs — so a batch of any size costs one round trip and one commit (a multi-row insert with a
+ * fixed number of parameters; Postgres manual, "unnest" and "WITH Queries: data-modifying
+ * statements"). Tables live in the URL's `?schema=` (created when missing) or the search path.
+ *
+ * Every query has a client-side timeout, so an unreachable server fails the batch (which then goes
+ * to the spool) instead of hanging the writer.
+ */
+import pg from 'pg';
+import { ModelyardError } from '../../../errors.js';
+import { TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
+import {
+  EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, predictionRow, toEvent, toFeedback, toLoggedPrediction,
+} from '../rows.js';
+import { ddl, dollar, eventsQuery, feedbackQuery, predictionsQuery } from '../sql.js';
+
+export interface PostgresLogStoreOptions {
+  /** `postgres://…` without log-specific parameters. */
+  url: string;
+  schema?: string;
+  poolSize?: number;
+  /** Client-side timeout of each query and connection attempt, default 5000 ms. */
+  timeoutMs?: number;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The URL with its password masked, for messages. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+const PRED_TYPES = ['text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'text'];
+const FEED_TYPES = ['text', 'bigint', 'text', 'text', 'text'];
+const EVENT_TYPES = ['text', 'bigint', 'text', 'text', 'text', 'text'];
+
+/** Transposes rows into one array per column (what `unnest` takes). */
+function columns(rows: unknown[][], width: number): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    for (let c = 0; c < width; c++) cols[c]![i] = r[c];
+  }
+  return cols;
+}
+
+function insertCte(name: string, table: string, cols: readonly string[], types: string[], first: number): string {
+  const args = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
+  return `${name} AS (INSERT INTO ${table} (${cols.join(', ')}) SELECT * FROM unnest(${args}) ON CONFLICT (id) DO NOTHING RETURNING 1)`;
+}
+
+const INSERT_SQL =
+  `WITH ${insertCte('p', TABLE.predictions, PREDICTION_COLUMNS, PRED_TYPES, 1)}, ` +
+  `${insertCte('f', TABLE.feedback, FEEDBACK_COLUMNS, FEED_TYPES, 1 + PRED_TYPES.length)}, ` +
+  `${insertCte('e', TABLE.events, EVENT_COLUMNS, EVENT_TYPES, 1 + PRED_TYPES.length + FEED_TYPES.length)} ` +
+  'SELECT (SELECT count(*) FROM p) + (SELECT count(*) FROM f) + (SELECT count(*) FROM e) AS n';
+
+/**
+ * Opens (creating schema and tables when needed) a Postgres prediction log.
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgresLogStore({ url: 'postgres://app@db/ml', schema: 'log' });
+ * ```
+ */
+export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promise<LogStore> {
+  const location = maskUrl(opts.url) + (opts.schema ? ` (schema ${opts.schema})` : '');
+  if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) {
+    throw new ModelyardError('USAGE', `log schema "${opts.schema}" is not a plain lower-case SQL identifier (a-z, 0-9, _)`, { flag: '--log' });
+  }
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 4,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // A client losing its connection while idle must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      // Serialise table creation between processes starting together (CREATE … IF NOT EXISTS races).
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext('modelyard_log:' || ${opts.schema ? `'${opts.schema}'` : 'current_schema()'}))`);
+      if (opts.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+      for (const s of ddl('postgres')) await c.query(s);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new ModelyardError('LOG_UNAVAILABLE', `cannot open the prediction log at ${location}: ${(e as Error).message}`);
+  }
+  let closed = false;
+  const rows = async (text: string, params: unknown[]): Promise<Record<string, unknown>[]> => (await pool.query(text, params)).rows;
+
+  return {
+    dialect: 'postgres',
+    location,
+    async insert(b: LogBatch) {
+      const p = columns((b.predictions ?? []).map(predictionRow), PRED_TYPES.length);
+      const f = columns((b.feedback ?? []).map(feedbackRow), FEED_TYPES.length);
+      const e = columns((b.events ?? []).map(eventRow), EVENT_TYPES.length);
+      const r = await pool.query<{ n: string }>(INSERT_SQL, [...p, ...f, ...e]);
+      return Number(r.rows[0]!.n);
+    },
+    async ping() {
+      if (closed) throw new Error('store closed');
+      await pool.query('SELECT 1');
+    },
+    async predictions(q = {}) {
+      const b = predictionsQuery(q, dollar);
+      const out = (await rows(b.text, b.params)).map(toLoggedPrediction);
+      return q.newest ? out.reverse() : out;
+    },
+    async events(q = {}) {
+      const b = eventsQuery(q, dollar);
+      return (await rows(b.text, b.params)).map(toEvent);
+    },
+    async feedback(q = {}) {
+      if (q.predictionIds) {
+        const r = await rows(`SELECT * FROM ${TABLE.feedback} WHERE prediction_id = ANY($1::text[]) ORDER BY time, id`, [q.predictionIds]);
+        return r.map(toFeedback).filter((f) => (q.since === undefined || f.time >= q.since) && (q.until === undefined || f.time < q.until));
+      }
+      const b = feedbackQuery(q, dollar);
+      return (await rows(b.text, b.params)).map(toFeedback);
+    },
+    async matchEntities(items: readonly EntityMatch[], windowMs: number, model?: string) {
+      if (items.length === 0) return [];
+      const r = await rows(
+        `SELECT m.i, (SELECT p.id FROM ${TABLE.predictions} p WHERE p.entity_id = m.e AND p.time <= m.t AND p.time > m.t - $3::bigint` +
+          ` AND p.role = 'primary' AND ($4::text IS NULL OR p.model = $4::text) ORDER BY p.time DESC, p.id DESC LIMIT 1) AS id` +
+          ' FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS m(e, t, i)',
+        [items.map((x) => x.entity_id), items.map((x) => x.time), windowMs, model ?? null],
+      );
+      const out: (string | null)[] = new Array(items.length).fill(null);
+      for (const row of r) out[Number(row.i) - 1] = (row.id as string | null) ?? null;
+      return out;
+    },
+    async existing(table: LogTable, ids: readonly string[]) {
+      if (ids.length === 0) return new Set<string>();
+      const r = await pool.query<[string]>({ text: `SELECT id FROM ${TABLE[table]} WHERE id = ANY($1::text[])`, values: [ids], rowMode: 'array' });
+      return new Set(r.rows.map((x) => x[0]));
+    },
+    async ids(table: LogTable) {
+      const r = await pool.query<[string]>({ text: `SELECT id FROM ${TABLE[table]}`, rowMode: 'array' });
+      const out = new Array<string>(r.rows.length);
+      for (let i = 0; i < r.rows.length; i++) out[i] = r.rows[i]![0];
+      return out;
+    },
+    async idText(table: LogTable) {
+      const r = await pool.query<[string | null]>({ text: `SELECT string_agg(id, E'\\n') FROM ${TABLE[table]}`, rowMode: 'array' });
+      return r.rows[0]?.[0] ?? '';
+    },
+    async counts() {
+      const r = await rows(
+        `SELECT (SELECT count(*) FROM ${TABLE.predictions}) AS predictions, (SELECT count(*) FROM ${TABLE.feedback}) AS feedback,` +
+          ` (SELECT count(*) FROM ${TABLE.events}) AS events`,
+        [],
+      );
+      return { predictions: Number(r[0]!.predictions), feedback: Number(r[0]!.feedback), events: Number(r[0]!.events) };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Shadow scoring for champion/challenger: the challenger scores the same rows as the champion, off
+ * the request's critical path. The server calls {@link ShadowScorer.submit} after it has answered
+ * (e.g. in an `onResponse` hook) with the request's rows and the champion's PredictionRecords; the
+ * scorer queues them and scores on a later turn of the event loop (`setImmediate`), batching
+ * whatever queued up meanwhile into one `predict` call, and hands the resulting `role: 'shadow'`
+ * records (each with `shadow_of` = the champion row's id) to `write` (the log writer). A full queue
+ * drops work instead of growing (counted in `stats.dropped`), and a challenger that fails is
+ * counted, never thrown into serving.
+ */
+import { Frame, type Cell } from '../frame/frame.js';
+import type { PredictionRecord } from '../log/record.js';
+import type { Model } from '../model/model.js';
+import { uuidv7 } from '../util/uuidv7.js';
+
+export interface ShadowOptions {
+  /** The challenger model and its registry identity. */
+  model: Model;
+  name: string;
+  version: string;
+  /** Receives shadow records (the log writer's `write`). */
+  write: (records: PredictionRecord[]) => void;
+  /** Rows queued before new work is dropped (default 10 000). */
+  maxPendingRows?: number;
+  /** Rows scored per batch at most (default 2 000); larger queues are scored over several turns. */
+  maxBatchRows?: number;
+  /** Binary decision threshold (default 0.5). */
+  threshold?: number;
+}
+
+interface Pending {
+  rows: readonly Record<string, Cell>[];
+  primary: readonly PredictionRecord[];
+}
+
+/**
+ * @example
+ * ```ts
+ * const shadow = new ShadowScorer({ model: challenger, name: 'credit', version: '1.1.0', write: (r) => log.write(r) });
+ * app.addHook('onResponse', async (req) => { if (req.scored) shadow.submit(req.scored.rows, req.scored.records); });
+ * ```
+ */
+export class ShadowScorer {
+  private readonly queue: Pending[] = [];
+  private pendingRows = 0;
+  private scheduled = false;
+  private idle: Promise<void> = Promise.resolve();
+  private resolveIdle: (() => void) | null = null;
+  readonly stats = { submitted: 0, scored: 0, dropped: 0, failed: 0, lastError: null as string | null };
+
+  constructor(readonly opts: ShadowOptions) {}
+
+  /**
+   * Queues a request's rows with the champion's records for them (same order, one record per row).
+   * Returns false when the queue is full and the rows were dropped. Never throws, never scores
+   * synchronously.
+   */
+  submit(rows: readonly Record<string, Cell>[], primary: readonly PredictionRecord[]): boolean {
+    if (rows.length === 0) return true;
+    const max = this.opts.maxPendingRows ?? 10_000;
+    if (this.pendingRows + rows.length > max || rows.length !== primary.length) {
+      this.stats.dropped += rows.length;
+      return false;
+    }
+    this.queue.push({ rows, primary });
+    this.pendingRows += rows.length;
+    this.stats.submitted += rows.length;
+    this.schedule();
+    return true;
+  }
+
+  /** Resolves when everything queued so far has been scored (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.scheduled || this.queue.length > 0) await this.idle;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.idle = new Promise((r) => (this.resolveIdle = r));
+    setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    const maxBatch = this.opts.maxBatchRows ?? 2000;
+    const batch: Pending[] = [];
+    let n = 0;
+    while (this.queue.length > 0 && (n === 0 || n + this.queue[0].rows.length <= maxBatch)) {
+      const p = this.queue.shift()!;
+      batch.push(p);
+      n += p.rows.length;
+    }
+    this.pendingRows -= n;
+    try {
+      this.opts.write(this.score(batch));
+    } catch (e) {
+      this.stats.failed += n;
+      this.stats.lastError = (e as Error).message;
+    }
+    if (this.queue.length > 0) {
+      setImmediate(() => this.run());
+      return;
+    }
+    this.scheduled = false;
+    this.resolveIdle?.();
+  }
+
+  private score(batch: Pending[]): PredictionRecord[] {
+    const model = this.opts.model;
+    const rows = batch.flatMap((b) => b.rows);
+    const primary = batch.flatMap((b) => b.primary);
+    const t0 = performance.now();
+    const p = model.predict(Frame.fromRecords(rows, model.inputColumns), { unseen: 'missing', threshold: this.opts.threshold });
+    const perRow = (performance.now() - t0) / Math.max(1, rows.length);
+    const classes = model.target.classes?.map(String);
+    const k = model.nClasses;
+    const out: PredictionRecord[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const src = primary[i];
+      let probabilities: Record<string, number> | null = null;
+      if (p.proba && classes) {
+        probabilities = {};
+        for (let j = 0; j < k; j++) probabilities[classes[j]] = p.proba[i * k + j];
+      }
+      out[i] = {
+        id: uuidv7(),
+        time: src.time,
+        model: this.opts.name,
+        version: this.opts.version,
+        segment: p.segments?.[i] ?? null,
+        request_id: src.request_id,
+        entity_id: src.entity_id,
+        inputs: null, // the champion's row holds them
+        prediction: p.labels ? p.labels[i] : p.values![i],
+        probabilities,
+        latency_ms: perRow,
+        role: 'shadow',
+        shadow_of: src.id,
+      };
+    }
+    this.stats.scored += rows.length;
+    return out;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The prediction core shared by every protocol (v1, predict-by-id, MLflow, KServe V2): rows →
+ * conformed frame → scores → one answer per row with a UUIDv7 id, plus one prediction-log record
+ * per row handed to the configured sink (awaited, so a durable log answers after its commit).
+ */
+import { ModelyardError } from '../errors.js';
+import type { PredictionRecord } from '../log/record.js';
+import type { Predictions } from '../model/model.js';
+import type { UnseenPolicy } from '../schema/types.js';
+import { uuidv7 } from '../util/uuidv7.js';
+import type { Served } from './hub.js';
+import type { PredictionSink } from './options.js';
+import { conformRows, type RowSource } from './rows.js';
+import { scoreRows } from './score.js';
+
+export interface PredictInput {
+  served: Served;
+  src: RowSource;
+  threshold?: number;
+  returnProbabilities?: boolean;
+  unseen?: UnseenPolicy;
+  requestId: string;
+  /** Per-row caller ids (predict-by-id ids, `entity_ids`). */
+  entityIds?: readonly (string | number)[];
+  maxBatchRows: number;
+  /** `performance.now()` when the request arrived. */
+  startedAt: number;
+  sink?: PredictionSink;
+  logInputs: boolean;
+}
+
+export interface RowAnswer {
+  id: string;
+  prediction: string | number;
+  probability?: number;
+  probabilities?: Record<string, number>;
+  segment?: string | null;
+  entity_id?: string | number;
+}
+
+export interface PredictOutput {
+  served: Served;
+  p: Predictions;
+  rows: RowAnswer[];
+  warnings: string[];
+}
+
+/** Refuses batches over the limit (413) and empty ones (422). */
+export function checkBatch(n: number, max: number, field = 'instances'): void {
+  if (n > max) throw new ModelyardError('BATCH_TOO_LARGE', `${n} rows in one request; the limit is ${max} (MAX_BATCH_ROWS)`, { field });
+  if (n === 0) throw new ModelyardError('DATA_EMPTY', 'no rows to score', { field });
+}
+
+/**
+ * @example
+ * ```ts
+ * const out = await predictRows({ served, src: recordSource(body.instances), requestId, maxBatchRows: 1000, startedAt: performance.now(), logInputs: true });
+ * out.rows[0]; // { id: '0193…', prediction: 'yes', probability: 0.82 }
+ * ```
+ */
+export async function predictRows(input: PredictInput): Promise<PredictOutput> {
+  const { served, src } = input;
+  checkBatch(src.n, input.maxBatchRows);
+  const model = served.model;
+  const conformed = conformRows(model, src, input.unseen ?? 'error');
+  const p = scoreRows(model, conformed, src, input.threshold);
+  const n = p.n;
+  const k = model.nClasses;
+  const classes = model.target.classes;
+  const rows: RowAnswer[] = new Array(n);
+  const wantAll = p.task === 'multiclass' || input.returnProbabilities === true;
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const id = uuidv7(now);
+    let r: RowAnswer;
+    if (p.task === 'regression') r = { id, prediction: p.values![i] };
+    else {
+      const proba = p.proba!;
+      r = { id, prediction: p.labels![i], probability: p.task === 'binary' ? proba[i * 2 + 1] : proba[i * k + p.classIndex![i]] };
+      if (wantAll) {
+        const probs: Record<string, number> = {};
+        for (let c = 0; c < k; c++) probs[String(classes![c])] = proba[i * k + c];
+        r.probabilities = probs;
+      }
+    }
+    if (p.segments) r.segment = p.segments[i];
+    if (input.entityIds) r.entity_id = input.entityIds[i];
+    rows[i] = r;
+  }
+  if (input.sink) await input.sink.append(logRecords(input, rows, p, now));
+  return { served, p, rows, warnings: conformed.warnings };
+}
+
+/** One prediction-log record per row. */
+function logRecords(input: PredictInput, rows: RowAnswer[], p: Predictions, now: number): PredictionRecord[] {
+  const { served, src } = input;
+  const model = served.model;
+  const cols = model.inputColumns;
+  const k = model.nClasses;
+  const classes = model.target.classes;
+  const latency = performance.now() - input.startedAt;
+  const out: PredictionRecord[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    let inputs: Record<string, unknown> | null = null;
+    if (input.logInputs) {
+      inputs = {};
+      for (const c of cols) {
+        const v = src.value(i, c);
+        inputs[c] = v === undefined ? null : v;
+      }
+    }
+    let probabilities: Record<string, number> | null = null;
+    if (p.task !== 'regression') {
+      probabilities = {};
+      for (let c = 0; c < k; c++) probabilities[String(classes![c])] = p.proba![i * k + c];
+    }
+    const e = input.entityIds?.[i];
+    out[i] = {
+      id: rows[i].id,
+      time: now,
+      model: served.name,
+      version: served.version,
+      segment: p.segments ? p.segments[i] : null,
+      request_id: input.requestId,
+      entity_id: e === undefined ? null : String(e),
+      inputs,
+      prediction: rows[i].prediction,
+      probabilities,
+      latency_ms: latency,
+      role: 'primary',
+    };
+  }
+  return out;
+}
