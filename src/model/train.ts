@@ -52,7 +52,7 @@ export interface TrainRecipe {
   calibrationFolds?: number;
   /** Threads a learner may use (0 = all cores). */
   threads?: number;
-  /** `learner: 'auto'`: seconds for the model search (`--time-budget`); no limit when absent. */
+  /** `learner: 'auto'`: seconds for the model search (`--time-budget`; default {@link DEFAULT_AUTO_BUDGET}). */
   timeBudget?: number;
   /** `learner: 'auto'`: cross-validation folds of the search (default 5; 3 above 20 000 rows). */
   autoFolds?: number;
@@ -85,6 +85,8 @@ export interface TrainReport {
 }
 
 const DEFAULT_MIN_SEGMENT_ROWS = 30;
+/** Seconds `--learner auto` searches when no `--time-budget` is given. */
+export const DEFAULT_AUTO_BUDGET = 300;
 const PROFILE_ROWS = 100_000;
 
 /** A sorted seeded sample of `max` row indices, or null when all rows fit. */
@@ -166,7 +168,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
       rows: holdout ? holdout.train : null,
       time: splitSpec?.kind === 'temporal' ? timeValues(data, splitSpec.column, source) : undefined,
       threads: recipe.threads,
-      budgetSeconds: recipe.timeBudget,
+      budgetSeconds: recipe.timeBudget ?? DEFAULT_AUTO_BUDGET,
       onProgress: opts.onProgress,
       onCandidate: (c, i, total) => opts.onLog?.(describeCandidate(c, i, total)),
     });

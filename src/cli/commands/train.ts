@@ -18,7 +18,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--drop <cols>', 'columns to ignore, comma-separated (repeatable)', collect)
     .option('--split <spec>', 'hold out rows for validation: random | stratified | temporal:COL | group:COL [,size]')
     .option('--cv <k>', 'record k-fold cross-validation scores')
-    .option('--time-budget <duration>', '--learner auto: time for the model search, e.g. 60s or 5m (default: no limit)')
+    .option('--time-budget <duration>', '--learner auto: time for the model search, e.g. 60s or 5m (default 5m)')
     .option('--auto-folds <k>', '--learner auto: cross-validation folds of the search (default 5; 3 above 20 000 rows)')
     .option('--segment-by <col>', 'train one sub-model per value of this column')
     .option('--min-segment-rows <n>', 'refuse segments with fewer training rows (default 30)')

@@ -17,7 +17,7 @@ import { resolveParams } from '../params.js';
 import type { Fitted, Json, Learner, LearnerKind, LearnerState, TrainSet, TypedArray } from '../types.js';
 import type { GrowData } from './grow.js';
 import { EXTRA_DEFAULTS, FOREST_DEFAULTS, TREE_DEFAULTS, TREE_SPECS, resolveMaxFeatures } from './params.js';
-import { predictForest, type ForestArrays } from './predict.js';
+import { packForest, predictForest, type ForestArrays } from './predict.js';
 import { trainTreesParallel } from './parallel.js';
 
 const STATE_VERSION = 1;
@@ -116,6 +116,9 @@ class TreeLearner implements Learner {
 
 /** A fitted tree, forest or extra-trees model. */
 export class TreeFitted implements Fitted {
+  private readonly packed: Int32Array;
+  private readonly missingBin: Int32Array;
+
   constructor(
     readonly learner: string,
     readonly task: Task,
@@ -124,7 +127,10 @@ export class TreeFitted implements Fitted {
     private readonly binner: Binner,
     private readonly forest: ForestArrays,
     private readonly importance: Float64Array,
-  ) {}
+  ) {
+    this.packed = packForest(forest);
+    this.missingBin = Int32Array.from(binner.features, (f) => f.missingBin);
+  }
 
   /** Number of trees and nodes (for reports and tests). */
   get size(): { trees: number; nodes: number } {
@@ -134,8 +140,7 @@ export class TreeFitted implements Fitted {
   predict(frame: Frame): Float64Array {
     const { bins, nRows } = this.binner.transform(frame);
     const m = this.task === 'regression' ? 1 : this.nClasses;
-    const missingBin = Int32Array.from(this.binner.features, (f) => f.missingBin);
-    return predictForest(this.forest, bins, nRows, missingBin, m, this.task !== 'regression');
+    return predictForest(this.forest, this.packed, bins, nRows, this.binner.nFeatures, this.missingBin, m, this.task !== 'regression');
   }
 
   /** Mean decrease in impurity per feature (per-tree normalised, averaged over trees; sklearn's MDI). */

@@ -18,7 +18,7 @@ import type { GrowData } from './grow.js';
 import { trainTrees, type TrainTreesConfig, type TreesChunk } from './train-trees.js';
 
 /** Below this many (rows × trees) a worker's start-up (~50 ms) costs more than it saves. */
-const MIN_PARALLEL_WORK = 400_000;
+const MIN_PARALLEL_WORK = 100_000;
 /** How long to wait for a worker to start before growing its trees here instead. */
 const START_TIMEOUT_MS = 20_000;
 
