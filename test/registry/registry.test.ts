@@ -437,7 +437,7 @@ describeDialects('registry', (ctx) => {
         tables = await r.store.db.introspection.getTables();
         break;
       } catch (e) {
-        if (attempt >= 5 || (e as { code?: string }).code !== '3F000') throw e;
+        if (attempt >= 5 || !['3F000', '42P01'].includes(String((e as { code?: string }).code))) throw e;
       }
     }
     const got = Object.fromEntries(
