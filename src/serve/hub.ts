@@ -185,28 +185,31 @@ export class ModelHub {
     return s;
   }
 
-  /** Loads a registry ref (shared by concurrent callers and by sha256). */
-  private loadRef(ref: string): Promise<Served> {
+  /**
+   * Loads a registry ref (shared by concurrent callers and by sha256). `light`: a short pre-warm —
+   * for swaps, where the learner's code is already warm from the version being replaced.
+   */
+  private loadRef(ref: string, light = false): Promise<Served> {
     let p = this.loading.get(ref);
     if (p) return p;
     p = (async () => {
       const t0 = performance.now();
       const reg = await this.reg();
-      const info = await reg.resolve(ref);
+      // One resolve + blob read (registry.load checks the sha256); decoded versions are shared.
+      const { info, bytes } = await reg.load(ref);
       const cached = this.bySha.get(info.sha256);
       if (cached) return cached;
-      const { bytes } = await reg.load(`${info.name}@${info.version}`);
       const { model, sha256 } = modelFromBytes(bytes, info.ref, info.sha256);
-      return this.finish(info.name, info.version, sha256, model, 'registry', t0);
+      return this.finish(info.name, info.version, sha256, model, 'registry', t0, light);
     })().finally(() => this.loading.delete(ref));
     this.loading.set(ref, p);
     return p;
   }
 
-  private finish(name: string, version: string, sha256: string, model: Model, source: 'file' | 'registry', t0: number): Served {
+  private finish(name: string, version: string, sha256: string, model: Model, source: 'file' | 'registry', t0: number, light = false): Served {
     const existing = this.bySha.get(sha256);
     if (existing) return existing;
-    if (this.warmIterations > 0) prewarm(model, this.warmIterations);
+    if (this.warmIterations > 0) prewarm(model, light ? Math.min(10, this.warmIterations) : this.warmIterations);
     const s: Served = { name, version, sha256, model, source, loadSeconds: (performance.now() - t0) / 1000, loadedAt: new Date().toISOString() };
     this.bySha.set(sha256, s);
     this.events.onLoad?.(s);
@@ -237,7 +240,7 @@ export class ModelHub {
       if (!key.startsWith(`${name}@`)) continue;
       const selector = key.slice(name.length + 1);
       if (SEMVER.test(selector)) continue; // versions never move
-      const next = await this.loadRef(key).catch((e) => {
+      const next = await this.loadRef(key, true).catch((e) => {
         this.events.onError?.(e, `reloading ${key}`);
         return null;
       });
@@ -251,6 +254,41 @@ export class ModelHub {
     return swaps;
   }
 
+  /**
+   * Applies alias moves reported by the registry watch: a moved alias that is served is loaded at
+   * its new version (no re-resolving) and swapped in; a `champion` created or removed changes what
+   * a bare name serves (unless pinned).
+   */
+  async applyChanges(changes: AliasChange[]): Promise<void> {
+    for (const c of changes) {
+      const d = this.defaults.get(c.name);
+      if (!d) continue;
+      try {
+        if (!d.pinned && c.alias === 'champion') {
+          const sel = c.version ? 'champion' : 'latest';
+          if (sel !== d.selector) {
+            await this.track(c.name, sel);
+            this.defaults.set(c.name, { selector: sel, pinned: false });
+          }
+        }
+        const key = `${c.name}@${c.alias}`;
+        const cur = this.slots.get(key);
+        if (!cur) continue;
+        if (c.version === null) {
+          if (this.defaults.get(c.name)!.selector !== c.alias) this.slots.delete(key);
+          continue;
+        }
+        if (cur.version === c.version) continue;
+        const next = await this.loadRef(`${c.name}@${c.version}`, true);
+        this.slots.set(key, next);
+        this.events.onSwap?.(c.name, c.alias, cur.version, next.version);
+      } catch (e) {
+        this.events.onError?.(e, `applying the move of ${c.name}@${c.alias}`);
+      }
+    }
+    this.gc();
+  }
+
   /** Reloads every served model from the registry. */
   async refreshAll(): Promise<void> {
     for (const name of this.names()) await this.refresh(name);
@@ -262,8 +300,7 @@ export class ModelHub {
     const reg = await this.registry();
     this.stopWatch = await reg.watch(
       (changes: AliasChange[]) => {
-        const names = new Set(changes.map((c) => c.name).filter((n) => this.defaults.has(n)));
-        for (const n of names) this.refresh(n).catch((e) => this.events.onError?.(e, `refreshing ${n}`));
+        this.applyChanges(changes).catch((e) => this.events.onError?.(e, 'applying alias moves'));
       },
       { intervalMs },
     );

@@ -429,7 +429,17 @@ describeDialects('registry', (ctx) => {
   it('migrates on open to the same logical schema on both dialects, once, and refuses a newer schema', async () => {
     const url = ctx.freshUrl();
     const r = await reg(url);
-    const tables = await r.store.db.introspection.getTables();
+    // Kysely's Postgres introspection scans every schema of the database; another test file
+    // dropping its own schema meanwhile makes one scan fail with 3F000 ("schema … does not exist"). Retry.
+    let tables: Awaited<ReturnType<typeof r.store.db.introspection.getTables>> = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        tables = await r.store.db.introspection.getTables();
+        break;
+      } catch (e) {
+        if (attempt >= 5 || !['3F000', '42P01'].includes(String((e as { code?: string }).code))) throw e;
+      }
+    }
     const got = Object.fromEntries(
       tables.filter((t) => t.name in EXPECTED_TABLES).map((t) => [t.name, t.columns.map((c) => c.name).sort()]),
     );
