@@ -396,7 +396,7 @@ export class LogWriter {
             await this.insertRowByRow(store, part);
           }
         }
-        this.spool.markReplayed(seg);
+        this.spool.markReplayed(seg, [...batch.predictions.map((r) => r.id), ...batch.feedback.map((r) => r.id), ...batch.events.map((r) => r.id)]);
         this.counters.replayedRows += rowCount(batch);
       }
       // Synchronous check-and-switch: no commit can append to the spool between the two.

@@ -139,6 +139,7 @@ describeDialects('log writer', (ctx) => {
     const segs = listSegments(spoolDir);
     expect(segs.pending).toEqual([]);
     expect(segs.replayed.length).toBeGreaterThan(0);
+    for (const f of segs.replayed) expect(fs.existsSync(`${f}.ids`)).toBe(true);
     expect(w.stats().replayedRows).toBe(300);
   });
 
