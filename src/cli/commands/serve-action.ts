@@ -33,7 +33,7 @@ export async function runServe(ctx: CliContext, cmd: Command, f: ServeFlags): Pr
   const log = await openServeLog({
     env,
     registry: globals.registry ?? f.registry,
-    onStateChange: (up, detail) => ctx.io.err(up ? `modelyard serve: prediction log store reachable again: ${detail}` : `modelyard serve: prediction log store unreachable (${detail}); spooling to disk and retrying`),
+    onStateChange: (up, detail) => ctx.io.err(up ? `modelyard serve: prediction log store reachable again (${detail})` : `modelyard serve: prediction log store unreachable (${detail}); spooling to disk and retrying`),
   });
   const app = await createServer({
     env,
