@@ -31,7 +31,7 @@ const run = (): Summary => {
 
 beforeAll(() => ensureBuilt());
 
-describe('examples/purchase-prediction', () => {
+describe('examples/purchase-prediction', { timeout: 600_000 }, () => {
   it('runs every stage and predicts purchases on the later, unseen weeks', () => {
     const s = run();
     expect(s.ran).toBe(11);
