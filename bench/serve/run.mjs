@@ -8,10 +8,12 @@
 // and drives each with wrk (1 thread, 16 connections, 10 s, a Lua script POSTing the body) for
 // single-row requests and 100-row batches.
 //
-//   npm run build && node bench/serve/run.mjs [--seconds 10] [--rounds 1] [--rows 50000] [--log off|async|durable]
+//   npm run build && node bench/serve/run.mjs [--seconds 10] [--rounds 1] [--rows 50000] [--log off|async|durable] [--log-compare]
 //
-// `--log` is passed to the server as MODELYARD_LOG (the prediction log plugs in there; until it
-// lands, every mode serves without a log) and recorded in the results.
+// `--log` is passed to the server as MODELYARD_LOG and recorded in the results. `--log-compare` also
+// starts our server twice more, with MODELYARD_LOG=durable and =async (each its own SQLite log), and
+// measures them in the same interleaved windows as the others, so the logging cost is a same-run ratio
+// (issue 7 target: durable ≥ 85 % of the log-off throughput; use with `--log off`, the default).
 // Writes bench/results/serve.json and the table between the serve markers in bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +35,7 @@ const logMode = flag('log', 'off');
 // --rounds R: each server runs R windows of seconds/R, interleaved (ours, peer, echo, ours, …), so a
 // load spike from other work on the machine hits all three alike. Default 1: one 10 s run each.
 const rounds = Number(flag('rounds', 1));
+const logCompare = args.includes('--log-compare');
 if (!['off', 'async', 'durable'].includes(logMode)) throw new Error(`--log must be off, async or durable (got ${logMode})`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-bench-serve-'));
@@ -96,11 +99,21 @@ async function waitFor(url, p, ms = 120_000) {
   }
 }
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-const PORTS = { ours: 18611, peer: 18612, echo: 18613 };
+const PORTS = { ours: 18611, peer: 18612, echo: 18613, log_durable: 18614, log_async: 18615 };
 const ours = start(process.execPath, [BIN, 'serve', '--port', String(PORTS.ours), '--registry', registry, '--models', 'syn'], { LOG_LEVEL: 'warn', MODELYARD_LOG: logMode });
 const echo = start(process.execPath, [path.join(ROOT, 'bench/serve/echo.mjs'), String(PORTS.echo)]);
 const peer = start(PY, [path.join(PEERS, 'fastapi_peer.py'), train, String(PORTS.peer)]);
 await waitFor(`http://127.0.0.1:${PORTS.ours}/ready`, ours);
+const logServers = {};
+if (logCompare) {
+  for (const mode of ['durable', 'async']) {
+    const key = `log_${mode}`;
+    logServers[key] = start(process.execPath, [BIN, 'serve', '--port', String(PORTS[key]), '--registry', registry, '--models', 'syn'], {
+      LOG_LEVEL: 'warn', MODELYARD_LOG: mode, MODELYARD_LOG_URL: path.join(work, `log-${mode}`, 'log.db'), MODELYARD_LOG_SPOOL: path.join(work, `log-${mode}`, 'spool'),
+    });
+    await waitFor(`http://127.0.0.1:${PORTS[key]}/ready`, logServers[key]);
+  }
+}
 await waitFor(`http://127.0.0.1:${PORTS.echo}/health`, echo);
 await waitFor(`http://127.0.0.1:${PORTS.peer}/health`, peer);
 
@@ -130,6 +143,10 @@ const targets = {
   peer: `http://127.0.0.1:${PORTS.peer}/predict`,
   echo: `http://127.0.0.1:${PORTS.echo}/predict`,
 };
+if (logCompare) {
+  targets.log_durable = `http://127.0.0.1:${PORTS.log_durable}/v1/models/syn/predict`;
+  targets.log_async = `http://127.0.0.1:${PORTS.log_async}/v1/models/syn/predict`;
+}
 // Check that our answers are real predictions before measuring.
 const check = await (await fetch(targets.ours, { method: 'POST', body: bodies.single.ours, headers: { 'content-type': 'application/json' } })).json();
 if (!check.predictions?.[0]?.id) throw new Error(`unexpected answer: ${JSON.stringify(check)}`);
@@ -137,7 +154,7 @@ const results = {};
 for (const [shape, b] of Object.entries(bodies)) {
   results[shape] = {};
   for (const [who, url] of Object.entries(targets)) wrk(url, who === 'peer' ? b.peer : b.ours, 2); // warm-up
-  const windows = { ours: [], peer: [], echo: [] };
+  const windows = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [who, url] of Object.entries(targets)) windows[who].push(wrk(url, who === 'peer' ? b.peer : b.ours, Math.max(1, Math.round(seconds / rounds))));
   }
@@ -154,6 +171,10 @@ const ratios = {};
 for (const shape of Object.keys(bodies)) {
   const r = results[shape];
   ratios[shape] = { vs_fastapi: r.ours.rps / r.peer.rps, vs_echo: r.ours.rps / r.echo.rps };
+  if (logCompare) {
+    ratios[shape].log_durable_vs_ours = r.log_durable.rps / r.ours.rps;
+    ratios[shape].log_async_vs_ours = r.log_async.rps / r.ours.rps;
+  }
 }
 const targetsMet = {
   single_10x_fastapi: ratios.single.vs_fastapi >= 10,
@@ -162,6 +183,10 @@ const targetsMet = {
   single_60pct_echo: ratios.single.vs_echo >= 0.6,
   batch_60pct_echo: ratios.batch100.vs_echo >= 0.6,
 };
+if (logCompare && logMode === 'off') {
+  targetsMet.single_log_durable_85pct_of_off = ratios.single.log_durable_vs_ours >= 0.85;
+  targetsMet.batch_log_durable_85pct_of_off = ratios.batch100.log_durable_vs_ours >= 0.85;
+}
 const doc = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg_at_end: os.loadavg().map((x) => Math.round(x * 100) / 100) },
@@ -182,10 +207,13 @@ const table = [
   '| requests | server | req/s | p50 ms | p99 ms |',
   '|---|---|---|---|---|',
   ...Object.entries(results).flatMap(([shape, r]) =>
-    [['ours', 'modelyard'], ['peer', 'FastAPI + XGBoost peer'], ['echo', 'bare Fastify echo']].map(([k, label]) => `| ${shape === 'single' ? '1 row' : '100 rows'} | ${label} | ${f0(r[k].rps)} | ${f2(r[k].p50_ms)} | ${f2(r[k].p99_ms)} |`),
+    [['ours', 'modelyard'], ['peer', 'FastAPI + XGBoost peer'], ['echo', 'bare Fastify echo'], ['log_durable', 'modelyard, log durable'], ['log_async', 'modelyard, log async']]
+      .filter(([k]) => r[k])
+      .map(([k, label]) => `| ${shape === 'single' ? '1 row' : '100 rows'} | ${label} | ${f0(r[k].rps)} | ${f2(r[k].p50_ms)} | ${f2(r[k].p99_ms)} |`),
   ),
   '',
   `Ratios: single row ${f2(ratios.single.vs_fastapi)}× FastAPI, ${f0(ratios.single.vs_echo * 100)} % of echo; 100 rows ${f2(ratios.batch100.vs_fastapi)}× FastAPI, ${f0(ratios.batch100.vs_echo * 100)} % of echo. ` +
+    (logCompare ? `Logging cost (same run): durable ${f0(ratios.single.log_durable_vs_ours * 100)} % / async ${f0(ratios.single.log_async_vs_ours * 100)} % of log-${logMode} throughput for 1 row, durable ${f0(ratios.batch100.log_durable_vs_ours * 100)} % / async ${f0(ratios.batch100.log_async_vs_ours * 100)} % for 100 rows. ` : '') +
     `Model: ${doc.learner}; prediction log: ${logMode}; wrk ${seconds} s per server${rounds > 1 ? ` in ${rounds} interleaved windows` : ''}; ${doc.date.slice(0, 10)}, load average at end ${doc.machine.loadavg_at_end[0]} on ${doc.machine.cpus} cores.`,
 ].join('\n');
 console.log(table);

@@ -61,25 +61,53 @@ export interface ReconcileReport {
   seconds: number;
 }
 
+let chunkBuf = Buffer.allocUnsafe(4 << 20);
+
 /**
- * Calls `fn(idStart, idEnd, lineStart, lineEnd)` for each line of `buf` from `from`: the id is the
- * bytes after `prefixLen` up to the first `terminator`. Returns the count of lines with no id.
+ * Calls `fn(buf, start, end)` for each line of a file (without its newline; a last line without one
+ * included), reading through one reused 4 MB buffer: reconcile reads hundreds of megabytes, and a
+ * whole-file read would allocate (and page-fault in) that much memory each time. `buf` is only valid
+ * during the call.
  */
-function scanIds(buf: Buffer, from: number, prefixLen: number, terminator: number, fn: (is: number, ie: number, s: number, e: number) => void): number {
-  let torn = 0;
-  let pos = from;
-  const n = buf.length;
-  while (pos < n) {
-    let nl = buf.indexOf(10, pos);
-    if (nl < 0) nl = n; // no final newline: a torn write (spool) or a file without one (export)
-    if (nl > pos) {
-      const end = buf.indexOf(terminator, pos + prefixLen);
-      if (end > pos + prefixLen && end < nl) fn(pos + prefixLen, end, pos, nl);
-      else torn++;
+export function forEachLine(file: string, skipFirst: boolean, fn: (buf: Buffer, s: number, e: number) => void, chunkBytes?: number): void {
+  if (chunkBytes) chunkBuf = Buffer.allocUnsafe(chunkBytes); // tests: exercise lines across chunk boundaries
+  const fd = fs.openSync(file, 'r');
+  try {
+    let filled = 0; // bytes in chunkBuf, starting at 0
+    let first = skipFirst;
+    for (;;) {
+      if (filled === chunkBuf.length) {
+        // One line longer than the buffer: grow it.
+        const bigger = Buffer.allocUnsafe(chunkBuf.length * 2);
+        chunkBuf.copy(bigger, 0, 0, filled);
+        chunkBuf = bigger;
+      }
+      const got = fs.readSync(fd, chunkBuf, filled, chunkBuf.length - filled, null);
+      const end = filled + got;
+      let pos = 0;
+      for (;;) {
+        const nl = chunkBuf.indexOf(10, pos);
+        if (nl < 0 || nl >= end) break;
+        if (first) first = false;
+        else if (nl > pos) fn(chunkBuf, pos, nl);
+        pos = nl + 1;
+      }
+      if (got === 0) {
+        if (end > pos && !first) fn(chunkBuf, pos, end);
+        return;
+      }
+      chunkBuf.copy(chunkBuf, 0, pos, end);
+      filled = end - pos;
     }
-    pos = nl + 1;
+  } finally {
+    fs.closeSync(fd);
   }
-  return torn;
+}
+
+/** Where the id ends in a line whose id starts at `s + prefixLen` and ends at `terminator`, or -1. */
+function idEnd(buf: Buffer, s: number, e: number, prefixLen: number, terminator: number): number {
+  const at = buf.indexOf(terminator, s + prefixLen);
+  return at > s + prefixLen && at < e ? at : -1;
 }
 
 interface Gap {
@@ -87,9 +115,23 @@ interface Gap {
   record: unknown;
 }
 
-/** Adds newline-separated ids to `set`. */
-function addIdText(set: IdSet, text: string): number {
+/** Adds newline-separated ids (text, or bytes from SQLite) to `set`. */
+function addIdText(set: IdSet, text: string | Uint8Array): number {
   let n = 0;
+  if (typeof text !== 'string') {
+    const b = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    let s = 0;
+    while (s < b.length) {
+      let e = b.indexOf(10, s);
+      if (e < 0) e = b.length;
+      if (e > s) {
+        set.addBytes(b, s, e);
+        n++;
+      }
+      s = e + 1;
+    }
+    return n;
+  }
   let s = 0;
   while (s < text.length) {
     let e = text.indexOf('\n', s);
@@ -101,6 +143,34 @@ function addIdText(set: IdSet, text: string): number {
     s = e + 1;
   }
   return n;
+}
+
+/** Calls `fn` for each newline-separated id in `b`. */
+function addIdTextVisit(b: Buffer, fn: (b: Buffer, s: number, e: number) => void): void {
+  let s = 0;
+  while (s < b.length) {
+    let e = b.indexOf(10, s);
+    if (e < 0) e = b.length;
+    if (e > s) fn(b, s, e);
+    s = e + 1;
+  }
+}
+
+/** The ids of a replayed segment from its `.ids` index, or null when the index is missing or incomplete. */
+function readIdIndex(segment: string): Buffer | null {
+  let b: Buffer;
+  try {
+    b = fs.readFileSync(`${segment}.ids`);
+  } catch {
+    return null;
+  }
+  const tail = b.lastIndexOf('#count ');
+  if (tail < 0 || (tail > 0 && b[tail - 1] !== 10)) return null;
+  const count = Number(b.toString('latin1', tail + 7).trim());
+  const body = b.subarray(0, tail);
+  let lines = 0;
+  for (let p = body.indexOf(10); p >= 0; p = body.indexOf(10, p + 1)) lines++;
+  return Number.isInteger(count) && count === lines ? body : null;
 }
 
 /**
@@ -125,15 +195,33 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   const segFiles = [...segs.pending, ...segs.replayed];
   if (opts.spoolDir) {
     const rep: SourceReport = { source: `spool ${opts.spoolDir}`, files: segFiles.length, rows: 0, duplicates: 0, gaps: 0, torn: 0 };
-    const bytes = segFiles.reduce((a, f) => a + fs.statSync(f).size, 0);
-    const seen = new IdSet(Math.ceil(bytes / 200)); // a spool line is ≥ 200 bytes; the set grows if not
+    const seen = new IdSet(1 << 16);
+    const replayed = new Set(segs.replayed);
     for (const f of segFiles) {
-      const buf = fs.readFileSync(f);
-      const unreadable = scanIds(buf, 0, 7, 34, (is, ie, s, e) => {
-        rep.rows++;
-        if (!seen.addBytes(buf, is, ie)) rep.duplicates++;
-        if (inStore.hasBytes(buf, is, ie)) return;
-        const id = buf.toString('utf8', is, ie);
+      // A replayed segment with an intact id index: check ids only, and read the records only
+      // when some are missing from the store.
+      const index = replayed.has(f) ? readIdIndex(f) : null;
+      if (index) {
+        let missing = 0;
+        addIdTextVisit(index, (b, s, e) => {
+          rep.rows++;
+          if (!seen.addBytes(b, s, e)) rep.duplicates++;
+          if (!inStore.hasBytes(b, s, e)) missing++;
+        });
+        if (missing === 0) continue;
+      }
+      forEachLine(f, false, (buf, s, e) => {
+        const ie = idEnd(buf, s, e, 7, 34);
+        if (ie < 0) {
+          rep.torn++;
+          return;
+        }
+        if (!index) {
+          rep.rows++;
+          if (!seen.addBytes(buf, s + 7, ie)) rep.duplicates++;
+        }
+        if (inStore.hasBytes(buf, s + 7, ie)) return;
+        const id = buf.toString('utf8', s + 7, ie);
         if (gaps.has(id)) return;
         try {
           const line = JSON.parse(buf.toString('utf8', s, e)) as { k: Gap['kind']; r: unknown };
@@ -143,7 +231,6 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
           rep.torn++; // the id survived but the rest of the line was cut short
         }
       });
-      rep.torn += unreadable;
     }
     sources.push(rep);
   }
@@ -166,21 +253,29 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
       }
       for (const r of await parquetRows(file, missing)) gaps.set(r.id, { kind: 'p', record: r });
     } else {
-      const buf = fs.readFileSync(file);
       const csv = fmt === 'csv';
       let cols: string[] = [];
-      let from = 0;
       if (csv) {
-        const header = buf.indexOf(10);
-        cols = parseCsvLine(buf.toString('utf8', 0, header < 0 ? buf.length : header));
+        const fd = fs.openSync(file, 'r');
+        const head = Buffer.alloc(4096);
+        const n = fs.readSync(fd, head, 0, head.length, 0);
+        fs.closeSync(fd);
+        const nl = head.subarray(0, n).indexOf(10);
+        cols = parseCsvLine(head.toString('utf8', 0, nl < 0 ? n : nl));
         if (cols[0] !== 'id') throw new ModelyardError('DATA_PARSE', `${file}: not a log export (first column is "${cols[0]}", expected "id")`, { file });
-        from = header < 0 ? buf.length : header + 1;
       }
-      rep.torn = scanIds(buf, from, csv ? 0 : 7, csv ? 44 : 34, (is, ie, s, e) => {
+      const prefix = csv ? 0 : 7;
+      const term = csv ? 44 : 34;
+      forEachLine(file, csv, (buf, s, e) => {
+        const ie = idEnd(buf, s, e, prefix, term);
+        if (ie < 0) {
+          rep.torn++;
+          return;
+        }
         rep.rows++;
-        if (!seen.addBytes(buf, is, ie)) rep.duplicates++;
-        if (inStore.hasBytes(buf, is, ie)) return;
-        const id = buf.toString('utf8', is, ie);
+        if (!seen.addBytes(buf, s + prefix, ie)) rep.duplicates++;
+        if (inStore.hasBytes(buf, s + prefix, ie)) return;
+        const id = buf.toString('utf8', s + prefix, ie);
         if (gaps.has(id)) return;
         rep.gaps++;
         let o: Record<string, unknown>;
@@ -215,6 +310,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   if (opts.prune && remaining <= 0) {
     for (const f of segs.replayed) {
       fs.rmSync(f, { force: true });
+      fs.rmSync(`${f}.ids`, { force: true });
       pruned++;
     }
   }

@@ -154,10 +154,17 @@ export class Spool {
     });
   }
 
-  /** Moves a replayed segment to `replayed/` (another process may have moved it first). */
-  markReplayed(file: string): void {
+  /**
+   * Moves a replayed segment to `replayed/` (another process may have moved it first). With `ids`
+   * (the segment's ids, as read for the replay) it first writes `<segment>.ids` beside it: one id per
+   * line and a `#count <n>` trailer, so `logs reconcile` can check a replayed segment by reading
+   * ≈ 37 bytes per row instead of the whole records (it falls back to the segment when the index is
+   * missing or its count does not match).
+   */
+  markReplayed(file: string, ids?: readonly string[]): void {
     const dest = path.join(this.dir, REPLAYED_DIR);
     fs.mkdirSync(dest, { recursive: true });
+    if (ids) fs.writeFileSync(path.join(dest, `${path.basename(file)}.ids`), `${ids.join('\n')}${ids.length ? '\n' : ''}#count ${ids.length}\n`);
     try {
       fs.renameSync(file, path.join(dest, path.basename(file)));
     } catch (e) {

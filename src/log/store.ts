@@ -82,8 +82,8 @@ export interface LogStore {
   existing(table: LogTable, ids: readonly string[]): Promise<Set<string>>;
   /** Every stored id of one table (for reconcile), in no particular order. */
   ids(table: LogTable): Promise<string[]>;
-  /** Every stored id of one table joined by newlines (one string: reconcile reads millions without a string per id). */
-  idText(table: LogTable): Promise<string>;
+  /** Every stored id of one table joined by newlines, as one string or byte array (reconcile reads millions without a string per id). */
+  idText(table: LogTable): Promise<string | Uint8Array>;
   /** Row counts per table. */
   counts(): Promise<Record<LogTable, number>>;
   close(): Promise<void>;

@@ -132,6 +132,7 @@ export class LogWriter {
   private readonly o: Required<Omit<LogWriterOptions, 'store' | 'onStateChange' | 'mode' | 'inputs'>> & Pick<LogWriterOptions, 'onStateChange'>;
   private readonly counters = { committedRows: 0, commits: 0, spooledRows: 0, replayedRows: 0, rejectedRows: 0 };
   private lastError: string | null = null;
+  private announced: boolean | null = null;
 
   private constructor(opts: LogWriterOptions) {
     this.mode = opts.mode ?? 'durable';
@@ -333,11 +334,18 @@ export class LogWriter {
     }
   }
 
+  /** Tells `onStateChange` about a change: down (also at start), and back up after being down. */
+  private announce(up: boolean, detail: string): void {
+    if (up === (this.announced ?? true)) return;
+    this.announced = up;
+    this.o.onStateChange?.(up, detail);
+  }
+
   private markDown(e: unknown): void {
     this.lastError = (e as Error)?.message ?? String(e);
     if (this.state === 'down') return;
     this.state = 'down';
-    this.o.onStateChange?.(false, this.lastError);
+    this.announce(false, this.lastError);
     this.scheduleRetry(0);
   }
 
@@ -363,10 +371,8 @@ export class LogWriter {
         await this.replay();
       } catch (e) {
         this.lastError = (e as Error)?.message ?? String(e);
-        if (this.state !== 'down') {
-          this.state = 'down';
-          this.o.onStateChange?.(false, this.lastError);
-        }
+        this.state = 'down';
+        this.announce(false, this.lastError);
         if (!this.closed) this.scheduleRetry(attempt);
       }
     })().finally(() => {
@@ -378,7 +384,6 @@ export class LogWriter {
   /** Replays spool segments until the active one is empty, then switches commits back to the store. */
   private async replay(): Promise<void> {
     const store = this.store!;
-    const wasDown = this.state === 'down';
     this.state = 'replaying';
     for (;;) {
       this.spool.rotate();
@@ -396,13 +401,13 @@ export class LogWriter {
             await this.insertRowByRow(store, part);
           }
         }
-        this.spool.markReplayed(seg);
+        this.spool.markReplayed(seg, [...batch.predictions.map((r) => r.id), ...batch.feedback.map((r) => r.id), ...batch.events.map((r) => r.id)]);
         this.counters.replayedRows += rowCount(batch);
       }
       // Synchronous check-and-switch: no commit can append to the spool between the two.
       if (this.spool.activeRows === 0) {
         this.state = 'up';
-        if (wasDown) this.o.onStateChange?.(true, `log store back; ${this.counters.replayedRows} spooled rows replayed so far`);
+        this.announce(true, `${this.counters.replayedRows} spooled rows replayed so far`);
         return;
       }
     }

@@ -24,11 +24,17 @@ import { monitorRoutes } from './routes/monitor.js';
 import { ShadowSink } from '../monitor/shadow-sink.js';
 import { v1Routes } from './routes/v1.js';
 import { ErrorBody } from './schemas.js';
+import type { LogWriter } from '../log/writer.js';
 import { typeboxValidator } from './validate.js';
 
 export interface CreateServerOptions extends ServeOptions {
   /** Resolve at once and load models in the background (`/ready` is 503 until done). */
   background?: boolean;
+  /**
+   * The prediction log writer (src/log/serve-log.ts): predictions go to it (unless `predictionLog`
+   * names another sink) and it enables `POST /v1/feedback`. The caller closes it after the server.
+   */
+  log?: LogWriter;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
@@ -81,7 +87,7 @@ function corePlugin(ctx: ServeContext) {
  * ```
  */
 export async function createServer(options: CreateServerOptions = {}): Promise<FastifyInstance> {
-  const opts = resolveOptions(options);
+  const opts = resolveOptions(options.log && !options.predictionLog ? { ...options, predictionLog: options.log } : options);
   const env = options.env ?? process.env;
   let ownRegistry = false;
   let registryPromise: Promise<Registry> | null = null;
@@ -202,6 +208,10 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   await app.register(compatRoutes);
   await app.register(adminRoutes);
   await app.register(monitorRoutes, { env });
+  if (options.log) {
+    const { feedbackRoutes } = await import('./routes/feedback.js');
+    await app.register(feedbackRoutes({ writer: options.log, preHandler: ctx.auth.hook('predict') }));
+  }
   app.addHook('onClose', async () => {
     await shadow?.close();
     for (const p of sources.values()) await (await p.catch(() => null))?.source.close();

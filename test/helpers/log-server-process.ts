@@ -40,11 +40,11 @@ export async function startServerProcess(opts: { kind: 'standin' | 'serve'; port
   proc.stdout!.resume();
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const t0 = Date.now();
-  const readyPath = opts.kind === 'standin' ? '/' : '/ready';
+  const readyPath = opts.kind === 'standin' ? '/health' : '/ready';
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}) before answering: ${err}`);
     const s = await get(opts.port, readyPath);
-    if (opts.kind === 'standin' ? s !== 0 : s === 200) break;
+    if (s === 200) break;
     if (Date.now() - t0 > 60_000) {
       proc.kill('SIGKILL');
       throw new Error(`server not ready in 60 s: ${err}`);

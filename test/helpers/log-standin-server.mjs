@@ -15,6 +15,11 @@ const { uuidv7 } = await import(path.join(ROOT, 'dist/util/uuidv7.js'));
 const writer = await openServeLog({ env: process.env });
 let seq = 0;
 const server = http.createServer((req, res) => {
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true, log: writer.stats() }));
+    return;
+  }
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', async () => {

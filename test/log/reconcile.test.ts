@@ -62,6 +62,33 @@ describeDialects('log reconcile and export', (ctx) => {
     expect(fs.readdirSync(path.join(spoolDir, 'replayed'))).toEqual([]);
   });
 
+  it('checks a replayed segment through its id index, reads the records only for gaps, and ignores a damaged index', async () => {
+    const { store, spoolDir } = await setup();
+    const rows = Array.from({ length: 20 }, () => pred());
+    const spool = new Spool(spoolDir);
+    spool.append({ predictions: rows });
+    spool.close();
+    const seg = path.join(spoolDir, fs.readdirSync(spoolDir).find((f) => f.startsWith('seg-'))!);
+    spool.markReplayed(seg, rows.map((r) => r.id));
+    const replayedSeg = path.join(spoolDir, 'replayed', path.basename(seg));
+    expect(fs.readFileSync(`${replayedSeg}.ids`, 'utf8')).toMatch(/#count 20\n$/);
+    await store.insert({ predictions: rows.slice(0, 15) });
+    const r1 = await reconcile({ store, spoolDir, repair: false });
+    expect(r1).toMatchObject({ gaps: 5 });
+    expect(r1.sources[0]).toMatchObject({ rows: 20, duplicates: 0 });
+    await store.insert({ predictions: rows.slice(15) });
+    expect((await reconcile({ store, spoolDir })).gaps).toBe(0);
+    // An index that lost its last lines is not trusted: the segment itself is read.
+    fs.writeFileSync(`${replayedSeg}.ids`, `${rows[0]!.id}\n#count 20\n`);
+    const { store: empty } = await freshStore(ctx, tmpDir('spool3'));
+    stores.push(empty);
+    const r2 = await reconcile({ store: empty, spoolDir, repair: false });
+    expect(r2.gaps).toBe(20);
+    const pr = await reconcile({ store, spoolDir, prune: true });
+    expect(pr.pruned).toBe(1);
+    expect(fs.readdirSync(path.join(spoolDir, 'replayed'))).toEqual([]);
+  });
+
   it('skips a torn last spool line (a write cut by a crash) and counts it', async () => {
     const { store, spoolDir } = await setup();
     const spool = new Spool(spoolDir);
@@ -109,4 +136,18 @@ it('parses RFC 4180 CSV lines', () => {
   expect(parseCsvLine('a,"b,c","d ""e""",,f')).toEqual(['a', 'b,c', 'd "e"', '', 'f']);
   expect(parseCsvLine('x,')).toEqual(['x', '']);
   expect(parseCsvLine('"",1')).toEqual(['', '1']);
+});
+
+it('reads lines across chunk boundaries, longer than a chunk, and without a final newline', async () => {
+  const { forEachLine } = await import('../../src/log/reconcile.js');
+  const dir = tmpDir('lines');
+  const lines = Array.from({ length: 500 }, (_, i) => 'x'.repeat((i * 37) % 300) + String(i));
+  lines.push('y'.repeat(5000)); // longer than the chunk
+  const f = path.join(dir, 'l.txt');
+  fs.writeFileSync(f, `head\n${lines.join('\n')}`);
+  for (const chunk of [64, 1000, 4 << 20]) {
+    const got: string[] = [];
+    forEachLine(f, true, (b, s, e) => got.push(b.toString('utf8', s, e)), chunk);
+    expect(got).toEqual(lines);
+  }
 });

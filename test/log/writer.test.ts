@@ -139,6 +139,7 @@ describeDialects('log writer', (ctx) => {
     const segs = listSegments(spoolDir);
     expect(segs.pending).toEqual([]);
     expect(segs.replayed.length).toBeGreaterThan(0);
+    for (const f of segs.replayed) expect(fs.existsSync(`${f}.ids`)).toBe(true);
     expect(w.stats().replayedRows).toBe(300);
   });
 
@@ -175,6 +176,7 @@ describeDialects('log writer', (ctx) => {
     const spoolDir = tmpDir('spool');
     const { store } = await freshStore(ctx, spoolDir);
     let attempts = 0;
+    const told: boolean[] = [];
     const w = await LogWriter.open({
       store: async () => {
         if (++attempts < 3) throw new Error('not yet');
@@ -183,12 +185,18 @@ describeDialects('log writer', (ctx) => {
       spoolDir,
       retryMinMs: 10,
       retryMaxMs: 40,
+      onStateChange: (up) => told.push(up),
     });
     toClose.push(() => w.close());
     expect(w.stats().state).toBe('down');
     await w.append([pred()]);
     await until(() => w.stats().state === 'up');
     expect((await store.counts()).predictions).toBe(1);
+    expect(told).toEqual([false, true]); // said once that it is down, once that it is back
+    const told2: boolean[] = [];
+    const w2 = await LogWriter.open({ store, spoolDir: tmpDir('spool'), onStateChange: (up) => told2.push(up) });
+    await w2.close();
+    expect(told2).toEqual([]); // a store that answers at once is not news
   });
 
   it('replays a segment left by a crashed process on start; a torn last line is skipped', async () => {

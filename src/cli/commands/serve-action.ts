@@ -27,8 +27,17 @@ export async function runServe(ctx: CliContext, cmd: Command, f: ServeFlags): Pr
   const port = intFlag('--port', f.port ?? env.PORT, 0, 65535) ?? 8080;
   const host = f.host ?? env.HOST ?? '127.0.0.1';
   const rate = intFlag('--rate-limit', f.rateLimit, 0);
+  // The prediction log (MODELYARD_LOG=durable|async|off, default durable; docs/log.md). It opens even
+  // when its store is unreachable: rows then go to the local spool until the store is back.
+  const { openServeLog } = await import('../../log/serve-log.js');
+  const log = await openServeLog({
+    env,
+    registry: globals.registry ?? f.registry,
+    onStateChange: (up, detail) => ctx.io.err(up ? `modelyard serve: prediction log store reachable again (${detail})` : `modelyard serve: prediction log store unreachable (${detail}); spooling to disk and retrying`),
+  });
   const app = await createServer({
     env,
+    log,
     registry: globals.registry ?? f.registry,
     models: f.models !== undefined ? f.models.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     featureSources: f.features ? parseFeatureSources(f.features.join(' ')) : undefined,
@@ -38,6 +47,9 @@ export async function runServe(ctx: CliContext, cmd: Command, f: ServeFlags): Pr
     allowedOrigins: f.allowedOrigins !== undefined ? f.allowedOrigins.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     docs: f.docs,
     watch: f.watch,
+  }).catch(async (e: unknown) => {
+    await log.close();
+    throw e;
   });
   const address = await app.listen({ port, host });
   ctx.io.err(banner(app, address, performance.now() - t0));
@@ -54,7 +66,8 @@ export async function runServe(ctx: CliContext, cmd: Command, f: ServeFlags): Pr
     // close() stops accepting, answers new requests on open connections with 503 NOT_READY, and
     // resolves once every in-flight request has been answered.
     app.close().then(
-      () => process.exit(0),
+      // Then the log: flush queued rows (async mode) before exiting.
+      () => log.close().then(() => process.exit(0), () => process.exit(1)),
       (e) => {
         ctx.io.err(`modelyard serve: shutdown failed: ${(e as Error).message}`);
         process.exit(1);

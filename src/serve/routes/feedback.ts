@@ -16,9 +16,10 @@ import type { LogWriter } from '../../log/writer.js';
 const Outcome = Type.Object(
   {
     prediction_id: Type.Optional(Type.String({ maxLength: 100 })),
-    entity_id: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Number()])),
-    time: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Number()], { description: 'When the outcome was observed: ISO 8601 or Unix ms (default now)' })),
-    actual: Type.Union([Type.String({ maxLength: 10_000 }), Type.Number()], { description: 'The true label or value' }),
+    entity_id: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 200 })])),
+    time: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 40 })], { description: 'When the outcome was observed: ISO 8601 or Unix ms (default now)' })),
+    // Number first: a validator that coerces types must not turn 1 into "1".
+    actual: Type.Union([Type.Number(), Type.String({ maxLength: 10_000 })], { description: 'The true label or value' }),
   },
   { additionalProperties: false },
 );

@@ -126,7 +126,8 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
       return db.prepare(`SELECT id FROM ${TABLE[table]}`).pluck().all() as string[];
     },
     async idText(table: LogTable) {
-      return (db.prepare(`SELECT group_concat(id, char(10)) FROM ${TABLE[table]}`).pluck().get() as string | null) ?? '';
+      // As a BLOB: better-sqlite3 hands back the bytes without decoding a 37 MB string per million ids.
+      return (db.prepare(`SELECT CAST(group_concat(id, char(10)) AS BLOB) FROM ${TABLE[table]}`).pluck().get() as Buffer | null) ?? new Uint8Array(0);
     },
     async counts() {
       const c = (t: LogTable): number => Number(db.prepare(`SELECT count(*) FROM ${TABLE[t]}`).pluck().get());
