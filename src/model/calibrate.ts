@@ -36,13 +36,27 @@ export function calibrateLearner(
   learner: string,
   params: Record<string, Json>,
   rows: ArrayLike<number> | null,
-  opts: { method: CalibrationMethod; folds: number; seed: number; threads?: number; onProgress?: (d: number, t: number) => void },
+  opts: {
+    method: CalibrationMethod;
+    folds: number;
+    seed: number;
+    threads?: number;
+    onProgress?: (d: number, t: number) => void;
+    /**
+     * Weights for fitting the calibrator, when they differ from the learner's: with class_weight
+     * balanced the learner's weights skew its probabilities on purpose, and a calibrator fitted with
+     * the same weights would keep the skew. As scikit-learn's CalibratedClassifierCV does, the
+     * calibrator then sees only the user's sample weights (undefined: unweighted).
+     */
+    calibratorWeights?: Float64Array;
+  },
 ): CalibrationResult {
   const k = target.classes!.length;
   const cv = crossValidate(X, y, weights, features, target, learner, params, { k: opts.folds, seed: opts.seed, rows, threads: opts.threads, keepOof: true, onProgress: opts.onProgress });
   const oof = cv.oof!;
   const yb = rows ? Float64Array.from(rows, (i) => y[i]) : y;
-  const wb = weights ? (rows ? Float64Array.from(rows, (i) => weights[i]) : weights) : undefined;
+  const cw = 'calibratorWeights' in opts ? opts.calibratorWeights : weights;
+  const wb = cw ? (rows ? Float64Array.from(rows, (i) => cw[i]) : cw) : undefined;
   const calibrator = fitCalibrator(opts.method, oof, yb, k, wb);
   // Cross-fitted "after": calibrate each fold's OOF rows with a calibrator fitted on the other folds.
   const n = yb.length;

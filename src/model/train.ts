@@ -153,6 +153,8 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
   }
   const X = conform(data, schema, { source });
   const weights = buildWeights(data, y, target, recipe, source);
+  // The user's own sample weights, without class balancing (what a calibrator is fitted with).
+  const sampleWeights = recipe.classWeight === 'balanced' ? buildWeights(data, y, target, { ...recipe, classWeight: 'none' }, source) : weights;
 
   const holdout: Split | undefined = splitSpec ? splitFrame(data, splitSpec, { y: target.task === 'regression' ? undefined : y, testSize: splitSpec.testSize, seed }) : undefined;
 
@@ -203,6 +205,7 @@ export async function trainModel(frame: Frame, recipe: TrainRecipe, opts: TrainO
         seed,
         threads: recipe.threads,
         onProgress: (d, t) => opts.onProgress?.(`calibrate ${label}`, d, t),
+        calibratorWeights: sampleWeights,
       });
       part.calibrator = res.calibrator;
       calibration[label] = res.report;

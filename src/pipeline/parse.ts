@@ -126,7 +126,8 @@ export function parsePipeline(text: string, file: string): Pipeline {
   const top = new Checker(file);
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Merge keys (`<<: *common`) let stages share a block, as in docker-compose files.
+    doc = parseYaml(text, { merge: true });
   } catch (e) {
     top.fail('', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -142,7 +142,7 @@ export async function runPipeline(p: Pipeline, opts: RunOptions = {}): Promise<R
         if (stage.kind === 'sql') result = { rows: await runSqlStage(stage) };
         else if (stage.kind === 'function') result = await runFunctionStage(stage, code, p.dir, log);
         else if (stage.kind === 'train') ({ result, registered } = await runTrainStage(stage, getRegistry, log));
-        else result = await runEvaluateStage(stage, getRegistry);
+        else result = await runEvaluateStage(stage, getRegistry, p.dir);
         const outHashes: Record<string, string> = {};
         for (const [k, file] of Object.entries(stage.outputs)) {
           const h = hashFile(state, file);

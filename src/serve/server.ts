@@ -41,15 +41,26 @@ function corePlugin(ctx: ServeContext) {
     app.decorateRequest('startedAt', 0);
     installErrorHandlers(app);
     app.addSchema(ErrorBody);
-    app.addHook('onRequest', async (req, reply) => {
+    // Callback-style hooks: async ones cost a promise each on every request.
+    app.addHook('onRequest', (req, reply, done) => {
       req.startedAt = performance.now();
       reply.header('x-request-id', req.id);
-      if (ctx.state.closing) return sendError(req, reply, new ModelyardError('NOT_READY', 'the server is shutting down', {}));
+      if (ctx.state.closing) {
+        sendError(req, reply, new ModelyardError('NOT_READY', 'the server is shutting down', {}));
+        return;
+      }
+      done();
     });
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       const s = req.served;
-      const route = req.routeOptions.url ?? 'unmatched';
-      ctx.metrics.observe(route, s ? s.name : '', s ? s.version : '', reply.statusCode, reply.elapsedTime / 1000);
+      ctx.metrics.observe(req.routeOptions.url ?? 'unmatched', s ? s.name : '', s ? s.version : '', reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+    // While draining, answers close their connection so that keep-alive clients let go and
+    // close() resolves as soon as the last in-flight request is answered.
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      if (ctx.state.closing) reply.header('connection', 'close');
+      done(null, payload);
     });
     app.addHook('preClose', async () => {
       ctx.state.closing = true;

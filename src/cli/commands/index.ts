@@ -7,11 +7,13 @@ import { registerTrain } from './train.js';
 import { registerLogs } from './logs.js';
 import { registerPipeline } from './pipeline.js';
 import { registerServe } from './serve.js';
+import { registerMonitor } from './monitor.js';
+import { registerCompose } from './compose.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommand[] = [registerTrain, registerPredict, registerModels, registerServe];
 COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
-import { registerMonitor } from './monitor.js';
 COMMANDS.push(registerMonitor);
+COMMANDS.push(registerCompose);

@@ -97,14 +97,14 @@ export async function resolveModelSha(stage: EvaluateStage, registry: () => Prom
   }
 }
 
-export async function runEvaluateStage(stage: EvaluateStage, registry: () => Promise<Registry>): Promise<Json> {
+export async function runEvaluateStage(stage: EvaluateStage, registry: () => Promise<Registry>, dir: string): Promise<Json> {
   try {
     let model;
     let label: string;
     if ('file' in stage.model) {
       if (!fs.existsSync(stage.model.file)) throw new ModelyardError('MODEL_NOT_FOUND', `model file not found: ${stage.model.file}`, { file: stage.model.file });
       model = modelFromBytes(fs.readFileSync(stage.model.file), stage.model.file).model;
-      label = stage.model.file;
+      label = path.relative(dir, stage.model.file);
     } else {
       const loaded = await loadModel(stage.model.ref, registry);
       model = loaded.model;
