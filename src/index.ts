@@ -34,3 +34,11 @@ export {
   type PredictionRecord as LogPredictionRecord, type FeedbackRecord, type EventRecord,
 } from './log/index.js';
 export * from './monitor/index.js';
+// Histogram GBDT (learner `gbdt`) and the quantile binning it shares with the tree learners.
+export { gbdtKind, GbdtFitted } from './learn/gbdt/gbdt.js';
+export { GBDT_DEFAULTS } from './learn/gbdt/params.js';
+export { Binner, type BinMatrix, type BinOptions, type FeatureBins } from './learn/binning/index.js';
+// Automatic learner selection (`--learner auto`).
+export { selectLearner, autoCandidates, type AutoReport, type AutoCandidateReport, type Candidate } from './model/auto/index.js';
+export { createServer, type CreateServerOptions } from './serve/server.js';
+export type { PredictionSink, ServeOptions } from './serve/options.js';

@@ -70,24 +70,21 @@ async function pgLocation(tag) {
 
 async function benchReconcile(dialect, url, dir) {
   const loc = resolveLogLocation({ url, spoolDir: path.join(dir, 'spool') });
-  const store = await openLogStore(loc);
+  // Bulk loading 20,000-row batches on a busy machine: a generous query timeout.
+  const store = await openLogStore(loc, { timeoutMs: 300_000 });
   const t0 = Date.now() - N;
-  const all = [];
   const tf = performance.now();
   const CH = 20_000;
+  const spool = new Spool(loc.spoolDir);
   for (let i = 0; i < N; i += CH) {
     const chunk = [];
     for (let j = i; j < Math.min(N, i + CH); j++) chunk.push(record(j, t0));
-    // The last GAPS rows are spooled but never stored.
-    const stored = chunk.filter((_, k) => i + k < N - GAPS);
-    await store.insert({ predictions: stored });
-    all.push(chunk);
+    // Every row goes to the spool; the last GAPS rows are spooled but never stored.
+    await store.insert({ predictions: chunk.filter((_, k) => i + k < N - GAPS) });
+    spool.append({ predictions: chunk });
   }
-  const fillSeconds = (performance.now() - tf) / 1000;
-  const spool = new Spool(loc.spoolDir);
-  for (const chunk of all) spool.append({ predictions: chunk });
   spool.close();
-  all.length = 0;
+  const fillSeconds = (performance.now() - tf) / 1000;
   const exportFile = path.join(dir, 'export.csv');
   const te = performance.now();
   const exported = await exportPredictions(store, {}, exportFile);
@@ -162,7 +159,12 @@ async function benchWriter(dialect, url, dir, mode, sync) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-benchlog-'));
-const out = { date: new Date().toISOString(), host: { cpus: os.cpus().length, load: os.loadavg().map((x) => Number(x.toFixed(2))) }, rows: N, reconcile: [], writer: [] };
+/** Results so far (written after every measurement, so a failure later keeps them). */
+function save() {
+  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench/results/log.json'), `${JSON.stringify(out, null, 2)}\n`);
+}
+var out = { date: new Date().toISOString(), host: { cpus: os.cpus().length, load: os.loadavg().map((x) => Number(x.toFixed(2))) }, rows: N, reconcile: [], writer: [] };
 try {
   const targets = [['sqlite', path.join(dir, 'sqlite', 'log.db')]];
   if (usePg) {
@@ -173,6 +175,8 @@ try {
     const sub = fs.mkdtempSync(path.join(dir, `${dialect}-`));
     console.error(`reconcile ${dialect}: filling ${N} rows…`);
     out.reconcile.push(await benchReconcile(dialect, url, sub));
+    save();
+    console.error(JSON.stringify(out.reconcile.at(-1)));
     await drop?.();
     for (const mode of dialect === 'sqlite' ? ['off', 'async', 'durable', 'durable-full'] : ['off', 'async', 'durable']) {
       const wsub = fs.mkdtempSync(path.join(dir, `${dialect}-w-`));
@@ -185,6 +189,8 @@ try {
       }
       console.error(`writer ${dialect} ${mode}…`);
       out.writer.push(await benchWriter(dialect, wurl, wsub, mode === 'durable-full' ? 'durable' : mode, mode === 'durable-full' ? 'full' : 'normal'));
+      save();
+      console.error(JSON.stringify(out.writer.at(-1)));
       await wdrop?.();
     }
   }

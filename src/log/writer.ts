@@ -23,7 +23,9 @@ import { ModelyardError } from '../errors.js';
 import { uuidv7 } from '../util/uuidv7.js';
 import { logInputs, type InputsMode } from './inputs.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from './record.js';
-import { Spool, readSegment } from './spool.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Spool, readSegment, spoolLines } from './spool.js';
 import type { LogBatch, LogStore } from './store.js';
 
 export type LogMode = 'durable' | 'async' | 'off';
@@ -57,6 +59,8 @@ export interface LogWriterStats {
   commits: number;
   spooledRows: number;
   replayedRows: number;
+  /** Rows the store refused as invalid (kept in `rejected-<pid>.jsonl` in the spool folder). */
+  rejectedRows: number;
   pendingRows: number;
   lastError: string | null;
 }
@@ -85,6 +89,15 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
       timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * True for an error about the data, not the connection: SQLite constraint/type errors, Postgres
+ * SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
+ */
+export function isDataError(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
 /** Parses `durable|async|off` (MODELYARD_LOG). */
@@ -117,7 +130,7 @@ export class LogWriter {
   private recovering: Promise<void> | null = null;
   private closed = false;
   private readonly o: Required<Omit<LogWriterOptions, 'store' | 'onStateChange' | 'mode' | 'inputs'>> & Pick<LogWriterOptions, 'onStateChange'>;
-  private readonly counters = { committedRows: 0, commits: 0, spooledRows: 0, replayedRows: 0 };
+  private readonly counters = { committedRows: 0, commits: 0, spooledRows: 0, replayedRows: 0, rejectedRows: 0 };
   private lastError: string | null = null;
 
   private constructor(opts: LogWriterOptions) {
@@ -229,10 +242,16 @@ export class LogWriter {
     return Promise.resolve();
   }
 
+  /**
+   * Starts the commit loop at the end of this event-loop turn (`setImmediate`, after the poll phase):
+   * every request whose socket data arrived in this turn has appended by then, so they share one
+   * commit. Starting at once would commit each request alone when the store is synchronous
+   * (better-sqlite3), since nothing else can run during a synchronous commit.
+   */
   private kick(): void {
     if (this.draining) return;
     this.draining = true;
-    void this.drain();
+    setImmediate(() => void this.drain());
   }
 
   /** The group-commit loop: one commit at a time; whatever queued meanwhile goes in the next. */
@@ -264,6 +283,12 @@ export class LogWriter {
         this.counters.commits++;
         return;
       } catch (e) {
+        if (isDataError(e)) {
+          // The store is up but refused a row: commit the rest, quarantine the bad ones.
+          await this.insertRowByRow(this.store, b);
+          this.counters.commits++;
+          return;
+        }
         this.markDown(e);
       }
     }
@@ -273,6 +298,39 @@ export class LogWriter {
       throw new ModelyardError('LOG_UNAVAILABLE', `the log store is unreachable (${this.lastError}) and the spool ${this.spool.dir} refused the rows: ${(e as Error).message}`);
     }
     this.counters.spooledRows += n;
+  }
+
+  /**
+   * After a data error: each row alone; rows the store refuses go to `rejected-<pid>.jsonl` in the
+   * spool folder (fsync'd) instead of blocking every later commit or replay.
+   */
+  private async insertRowByRow(store: LogStore, b: LogBatch): Promise<void> {
+    const rejected: LogBatch = { predictions: [], feedback: [], events: [] };
+    const one = async (single: LogBatch, push: () => void): Promise<void> => {
+      try {
+        await withTimeout(store.insert(single), this.o.commitTimeoutMs, 'log commit');
+        this.counters.committedRows++;
+      } catch (e) {
+        if (!isDataError(e)) throw e;
+        push();
+        this.counters.rejectedRows++;
+      }
+    };
+    for (const r of b.predictions ?? []) await one({ predictions: [r] }, () => (rejected.predictions as PredictionRecord[]).push(r));
+    for (const r of b.feedback ?? []) await one({ feedback: [r] }, () => (rejected.feedback as FeedbackRecord[]).push(r));
+    for (const r of b.events ?? []) await one({ events: [r] }, () => (rejected.events as EventRecord[]).push(r));
+    if (rowCount(rejected) > 0) {
+      const file = path.join(this.spool.dir, `rejected-${process.pid}.jsonl`);
+      fs.mkdirSync(this.spool.dir, { recursive: true });
+      const fd = fs.openSync(file, 'a');
+      try {
+        fs.writeSync(fd, spoolLines(rejected));
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      this.lastError = `the store refused ${rowCount(rejected)} row(s); kept in ${file}`;
+    }
   }
 
   private markDown(e: unknown): void {
@@ -327,11 +385,16 @@ export class LogWriter {
       for (const seg of this.spool.pending()) {
         const { batch } = readSegment(seg);
         const chunk = this.o.replayChunk;
-        for (let i = 0; i < batch.predictions.length; i += chunk) {
-          await withTimeout(store.insert({ predictions: batch.predictions.slice(i, i + chunk) }), this.o.commitTimeoutMs * 5, 'spool replay');
-        }
-        if (batch.feedback.length || batch.events.length) {
-          await withTimeout(store.insert({ feedback: batch.feedback, events: batch.events }), this.o.commitTimeoutMs * 5, 'spool replay');
+        const parts: LogBatch[] = [];
+        for (let i = 0; i < batch.predictions.length; i += chunk) parts.push({ predictions: batch.predictions.slice(i, i + chunk) });
+        if (batch.feedback.length || batch.events.length) parts.push({ feedback: batch.feedback, events: batch.events });
+        for (const part of parts) {
+          try {
+            await withTimeout(store.insert(part), this.o.commitTimeoutMs * 5, 'spool replay');
+          } catch (e) {
+            if (!isDataError(e)) throw e;
+            await this.insertRowByRow(store, part);
+          }
         }
         this.spool.markReplayed(seg);
         this.counters.replayedRows += rowCount(batch);

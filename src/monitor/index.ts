@@ -9,6 +9,7 @@ export { monitorReport, monitoredModel, runMonitorCheck, type MonitorReport, typ
 export { PromMonitorHook, WebhookNotifier, type WebhookOptions } from './notify.js';
 export { compareChallenger, decideChallenger, approvePromotion, type ChallengerComparison } from './challenger.js';
 export { ShadowScorer, type ShadowOptions } from './shadow.js';
+export { ShadowSink, type ShadowSinkOptions } from './shadow-sink.js';
 export { retrainTriggers, scheduleRetrain, type RetrainTrigger } from './retrain-policy.js';
 export { runRetrain, type RetrainJob, type RetrainResult } from './retrain-job.js';
 export { InProcessQueue, type JobQueue, type Job } from './queue.js';

@@ -35,9 +35,19 @@ export class ServerMetrics {
     this.loadSeconds.set({ model: s.name, version: s.version }, s.loadSeconds);
   }
 
+  /** Label children by `route|model|version|status`: prom-client hashes a label object on every call otherwise. */
+  private readonly children = new Map<string, { count: client.Counter.Internal; time: client.Histogram.Internal<'route' | 'model' | 'version' | 'status'> }>();
+
   observe(route: string, model: string, version: string, status: number, seconds: number): void {
-    const labels = { route, model, version, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    const key = `${route}\u0000${model}\u0000${version}\u0000${status}`;
+    let c = this.children.get(key);
+    if (!c) {
+      const labels = { route, model, version, status: String(status) };
+      c = { count: this.requests.labels(labels), time: this.latency.labels(labels) };
+      // Routes and statuses are few; model versions grow slowly. Bound it anyway.
+      if (this.children.size < 10_000) this.children.set(key, c);
+    }
+    c.count.inc();
+    c.time.observe(seconds);
   }
 }

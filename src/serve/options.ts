@@ -6,6 +6,8 @@
 import { ModelyardError } from '../errors.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Registry } from '../registry/index.js';
+import type { MonitorConfigInput } from '../monitor/config.js';
+import type { MonitorSource } from '../monitor/source.js';
 import { parseFeatureSources, type FeatureSourceConfig } from './features/config.js';
 
 /** Where predictions go after they are made (the prediction log plugs in here). */
@@ -49,11 +51,25 @@ export interface ServeOptions {
   docs?: boolean;
   /** Environment to read defaults from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * `GET /v1/models/{name}/monitor` (src/serve/routes/monitor.ts): where it reads the prediction log
+   * (default: the log store beside the registry, as `modelyard monitor report`) and its thresholds.
+   */
+  monitor?: {
+    source?: MonitorSource;
+    config?: MonitorConfigInput;
+    /**
+     * Shadow-score logged rows with the model's registry `challenger` (default on when a prediction
+     * log and a registry are configured; `MODELYARD_SHADOW=off` turns it off).
+     */
+    shadow?: boolean;
+  };
 }
 
 /** Options with defaults filled in. */
-export interface ResolvedOptions extends Required<Omit<ServeOptions, 'registry' | 'predictionLog' | 'env' | 'rateLimit' | 'logger'>> {
+export interface ResolvedOptions extends Required<Omit<ServeOptions, 'registry' | 'predictionLog' | 'env' | 'rateLimit' | 'logger' | 'monitor'>> {
   registry?: Registry | string;
+  monitor?: ServeOptions['monitor'];
   predictionLog?: PredictionSink;
   rateLimit: { max: number; timeWindow: string | number };
   logger: boolean | { level: string };
@@ -122,5 +138,6 @@ export function resolveOptions(opts: ServeOptions = {}): ResolvedOptions {
     watch: opts.watch ?? true,
     warmIterations: opts.warmIterations ?? 50,
     docs: opts.docs ?? true,
+    monitor: opts.monitor,
   };
 }

@@ -23,6 +23,8 @@ export interface RowSource {
   field(i: number, col: string): string;
   /** Whether the input has column `col` at all (for COLUMN_MISSING). */
   has?(col: string): boolean;
+  /** Set for record input: the converters read `records[i][col]` directly (the hot path). */
+  records?: readonly Record<string, unknown>[];
 }
 
 /** Rows as an array of objects (`instances`, `dataframe_records`). */
@@ -36,7 +38,12 @@ export function recordSource(records: readonly unknown[], path = 'instances'): R
   const recs = records as readonly Record<string, unknown>[];
   return {
     n: recs.length,
-    value: (i, col) => (Object.hasOwn(recs[i], col) ? recs[i][col] : undefined),
+    // JSON objects have no own functions: a function is inherited (a column called "toString"), i.e. absent.
+    value: (i, col) => {
+      const v = recs[i][col];
+      return typeof v === 'function' ? undefined : v;
+    },
+    records: recs,
     field: (i, col) => `${path}[${i}].${col}`,
   };
 }
@@ -148,8 +155,10 @@ function convertColumn(conv: Converter, src: RowSource, n: number, unseen: Unsee
   if (spec.kind === 'categorical') {
     const codes = new Int32Array(n);
     const index = conv.index!;
+    const recs = src.records;
     for (let i = 0; i < n; i++) {
-      const v = src.value(i, name);
+      let v = recs ? recs[i][name] : src.value(i, name);
+      if (typeof v === 'function') v = undefined;
       if (v === undefined || v === null || v === '') {
         if (v !== undefined) present = true;
         codes[i] = MISSING_CODE;
@@ -180,8 +189,10 @@ function convertColumn(conv: Converter, src: RowSource, n: number, unseen: Unsee
   }
   const values = new Float64Array(n);
   const kind = spec.kind;
+  const recs = src.records;
   for (let i = 0; i < n; i++) {
-    const v = src.value(i, name);
+    let v = recs ? recs[i][name] : src.value(i, name);
+    if (typeof v === 'function') v = undefined;
     if (typeof v === 'number') {
       present = true;
       // JSON cannot spell NaN/Infinity, but 1e999 parses to Infinity.

@@ -20,6 +20,8 @@ import { resolveOptions, type ServeOptions } from './options.js';
 import { adminRoutes } from './routes/admin.js';
 import { compatRoutes } from './routes/compat.js';
 import { healthRoutes } from './routes/health.js';
+import { monitorRoutes } from './routes/monitor.js';
+import { ShadowSink } from '../monitor/shadow-sink.js';
 import { v1Routes } from './routes/v1.js';
 import { ErrorBody } from './schemas.js';
 import { typeboxValidator } from './validate.js';
@@ -39,15 +41,26 @@ function corePlugin(ctx: ServeContext) {
     app.decorateRequest('startedAt', 0);
     installErrorHandlers(app);
     app.addSchema(ErrorBody);
-    app.addHook('onRequest', async (req, reply) => {
+    // Callback-style hooks: async ones cost a promise each on every request.
+    app.addHook('onRequest', (req, reply, done) => {
       req.startedAt = performance.now();
       reply.header('x-request-id', req.id);
-      if (ctx.state.closing) return sendError(req, reply, new ModelyardError('NOT_READY', 'the server is shutting down', {}));
+      if (ctx.state.closing) {
+        sendError(req, reply, new ModelyardError('NOT_READY', 'the server is shutting down', {}));
+        return;
+      }
+      done();
     });
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       const s = req.served;
-      const route = req.routeOptions.url ?? 'unmatched';
-      ctx.metrics.observe(route, s ? s.name : '', s ? s.version : '', reply.statusCode, reply.elapsedTime / 1000);
+      ctx.metrics.observe(req.routeOptions.url ?? 'unmatched', s ? s.name : '', s ? s.version : '', reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+    // While draining, answers close their connection so that keep-alive clients let go and
+    // close() resolves as soon as the last in-flight request is answered.
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      if (ctx.state.closing) reply.header('connection', 'close');
+      done(null, payload);
     });
     app.addHook('preClose', async () => {
       ctx.state.closing = true;
@@ -87,6 +100,17 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
             return registryPromise;
           }
         : null;
+  // Champion/challenger shadow scoring (docs/monitor.md): with a prediction log and a registry, rows
+  // logged for a model whose registry has a `challenger` are scored by it after the answer.
+  let shadow: ShadowSink | null = null;
+  if (opts.predictionLog && registry && (opts.monitor?.shadow ?? env.MODELYARD_SHADOW !== 'off')) {
+    shadow = new ShadowSink({
+      inner: opts.predictionLog,
+      registry: { resolve: async (ref) => (await registry()).resolve(ref), load: async (ref) => (await registry()).load(ref) },
+      onError: (e, what) => app.log.error({ err: e }, what),
+    });
+    opts.predictionLog = shadow;
+  }
   const metrics = new ServerMetrics();
   const app = Fastify({
     logger: opts.logger === false ? false : opts.logger === true ? { level: 'info' } : opts.logger,
@@ -177,7 +201,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   await app.register(v1Routes);
   await app.register(compatRoutes);
   await app.register(adminRoutes);
+  await app.register(monitorRoutes, { env });
   app.addHook('onClose', async () => {
+    await shadow?.close();
     for (const p of sources.values()) await (await p.catch(() => null))?.source.close();
     if (ownRegistry && registryPromise) await (await registryPromise.catch(() => null))?.close();
   });

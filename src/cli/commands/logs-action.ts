@@ -28,7 +28,8 @@ export type FeedbackFlags = LogFlags & { window?: string; model?: string; allowU
 async function withLog<T>(ctx: CliContext, cmd: Command, fn: (store: LogStore, loc: LogLocation) => Promise<T>, spoolDir?: string): Promise<T> {
   const o = cmd.optsWithGlobals() as LogFlags;
   const loc = resolveLogLocation({ url: o.log, registry: o.registry, env: ctx.env, ...(spoolDir ? { spoolDir } : {}) });
-  const store = await openLogStore(loc);
+  // Commands move many rows at once (reconcile reads every id): a generous per-query timeout.
+  const store = await openLogStore(loc, { env: ctx.env, timeoutMs: 120_000 });
   try {
     return await fn(store, loc);
   } finally {

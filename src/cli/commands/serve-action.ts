@@ -45,7 +45,12 @@ export async function runServe(ctx: CliContext, cmd: Command, f: ServeFlags): Pr
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    ctx.io.err(`modelyard serve: ${signal}: draining in-flight requests, then exiting`);
+    const graceMs = Number(env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+    ctx.io.err(`modelyard serve: ${signal}: draining in-flight requests, then exiting (at most ${graceMs} ms)`);
+    setTimeout(() => {
+      ctx.io.err(`modelyard serve: requests still running after ${graceMs} ms: exiting anyway`);
+      process.exit(1);
+    }, graceMs).unref();
     // close() stops accepting, answers new requests on open connections with 503 NOT_READY, and
     // resolves once every in-flight request has been answered.
     app.close().then(

@@ -17,7 +17,7 @@
  * src/predictor/cpu_predictor.cc, `kBlockOfRowsSize`).
  */
 import { ModelyardError } from '../../errors.js';
-import type { Frame } from '../../frame/frame.js';
+import type { Column, Frame } from '../../frame/frame.js';
 import type { Binner } from '../binning/binner.js';
 import type { GrownTree } from './grow.js';
 
@@ -128,28 +128,46 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T):
   return to;
 }
 
-/**
- * Raw scores (n × K, row-major, starting from `base`) of the forest on `frame`, whose columns are
- * looked up by the feature names. `nTrees` limits the trees used (default all).
- */
-export function predictRaw(forest: ForestArrays, featureNames: readonly string[], base: Float64Array, frame: Frame): Float64Array {
-  const F = featureNames.length;
-  const K = base.length;
-  const n = frame.nRows;
-  const cols = featureNames.map((name) => {
+/** The frame's columns for the model's features, in model order (coded error when one is absent). */
+export function modelColumns(frame: Frame, featureNames: readonly string[]): Column[] {
+  return featureNames.map((name) => {
     const c = frame.get(name);
-    if (!c) throw new ModelyardError('COLUMN_MISSING', `missing feature column "${name}" (the model needs ${F})`, { column: name });
+    if (!c) throw new ModelyardError('COLUMN_MISSING', `missing feature column "${name}" (the model needs ${featureNames.length})`, { column: name });
     return c;
   });
-  const out = new Float64Array(n * K);
+}
+
+/**
+ * Raw scores (n × K, row-major, starting from `base`) of the forest on `frame`, whose columns are
+ * looked up by the feature names. Large batches are shared with a worker thread (predict-pool.ts).
+ */
+export function predictRaw(forest: ForestArrays, featureNames: readonly string[], base: Float64Array, frame: Frame): Float64Array {
+  const cols = modelColumns(frame, featureNames);
+  const n = frame.nRows;
+  const out = new Float64Array(n * base.length);
+  if (parallelPredict && parallelPredict(forest, cols, base, n, out)) return out;
+  scoreColumns(forest, base, cols, 0, n, out, 0);
+  return out;
+}
+
+/** Set by predict-pool.ts (kept out of this module so the worker can import it without a cycle). */
+let parallelPredict: ((forest: ForestArrays, cols: Column[], base: Float64Array, n: number, out: Float64Array) => boolean) | null = null;
+export function setParallelPredict(fn: typeof parallelPredict): void {
+  parallelPredict = fn;
+}
+
+/** Scores rows [from, to) of `cols` into `out` (row r at `(r − from + outRow) · K`). */
+export function scoreColumns(forest: ForestArrays, base: Float64Array, cols: readonly (Column | Float64Array)[], from: number, to: number, out: Float64Array, outRow: number): void {
+  const F = cols.length;
+  const K = base.length;
   const X = new Float64Array(BLOCK * F);
-  for (let s = 0; s < n; s += BLOCK) {
-    const m = Math.min(BLOCK, n - s);
+  for (let s = from; s < to; s += BLOCK) {
+    const m = Math.min(BLOCK, to - s);
     // Row-major copy of the block.
     for (let f = 0; f < F; f++) {
       const c = cols[f];
-      if (c.type === 'number') {
-        const v = c.values;
+      if (c instanceof Float64Array || c.type === 'number') {
+        const v = c instanceof Float64Array ? c : c.values;
         for (let i = 0; i < m; i++) X[i * F + f] = v[s + i];
       } else {
         const codes = c.codes;
@@ -159,9 +177,8 @@ export function predictRaw(forest: ForestArrays, featureNames: readonly string[]
         }
       }
     }
-    scoreBlock(forest, F, K, base, X, m, out, s * K);
+    scoreBlock(forest, F, K, base, X, m, out, (s - from + outRow) * K);
   }
-  return out;
 }
 
 /**

@@ -13,6 +13,7 @@ import { predictRaw, type ForestArrays } from './forest.js';
 import { linkScores, type ObjectiveName } from './objectives.js';
 import { GBDT_DEFAULTS, GBDT_SPECS, type GbdtParams } from './params.js';
 import { predictOne } from './predict-one.js';
+import './predict-pool.js';
 
 const NAME = 'gbdt';
 const STATE_VERSION = 1;

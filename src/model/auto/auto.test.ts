@@ -19,7 +19,8 @@ function prepared(task: Task, n = 600, seed = 4) {
 describe('autoCandidates', () => {
   it('interleaves kinds (cheap first) and leaves out unregistered ones', () => {
     const c = autoCandidates({ task: 'binary', rows: 1000, available: ['linear', 'gbdt', 'forest', 'extra_trees'] });
-    expect(c.slice(0, 3).map((x) => x.learner)).toEqual(['linear', 'gbdt', 'forest']);
+    expect(c.slice(0, 5).map((x) => x.learner)).toEqual(['linear', 'gbdt', 'linear', 'gbdt', 'forest']);
+    expect(new Set(c.map((x) => JSON.stringify(x))).size).toBe(c.length);
     expect(autoCandidates({ task: 'binary', rows: 1000, available: ['linear'] }).every((x) => x.learner === 'linear')).toBe(true);
     // Big data: fewer, cheaper forests.
     const big = autoCandidates({ task: 'regression', rows: 50_000, available: ['linear', 'gbdt', 'forest', 'extra_trees'] });

@@ -10,8 +10,9 @@
  * rounds" recipe (e.g. xgboost.cv), so the final model needs no held-out rows.
  *
  * Budget: no candidate starts once the budget is spent or when its kind's last run suggests it
- * would overrun (leaving time for the refit); a running candidate stops between folds when over
- * budget. The first candidate always completes, so there is always a model to refit.
+ * would overrun (leaving time for the refit); a running candidate stops between folds when its
+ * next fold would overrun. The first candidate always completes, so there is always a model to
+ * refit.
  */
 import { ModelyardError } from '../../errors.js';
 import type { Frame } from '../../frame/frame.js';
@@ -142,7 +143,7 @@ export function selectLearner(
     const bestSecs = haveOne ? reports[bestIndex].seconds : 0;
     // Time for the winner's refit on all rows (≈ one fold's fit, scaled to all rows).
     const reserve = haveOne ? (bestSecs / nFolds) * 1.5 : 0;
-    const expected = lastSeconds.get(cand.learner) ?? 0;
+    const expected = lastSeconds.get(family(cand.learner)) ?? 0;
     if (haveOne && start + expected + reserve > deadline) {
       rep.message = start >= deadline ? 'time budget spent' : `would not finish within the time budget (last ${cand.learner} took ${expected.toFixed(1)} s)`;
       opts.onCandidate?.(rep, ci, candidates.length);
@@ -162,7 +163,9 @@ export function selectLearner(
         scores.push(m[metric]);
         if (m.log_loss !== undefined) losses.push(m.log_loss);
         opts.onProgress?.(label, fi + 1, folds.length);
-        if (haveOne && now() > deadline && fi + 1 < folds.length) throw new OverBudget();
+        // Stop between folds when the next fold (as long as the mean so far) would overrun.
+        const perFold = (now() - start) / (fi + 1);
+        if (haveOne && fi + 1 < folds.length && now() + perFold > deadline) throw new OverBudget();
       });
       const valid = scores.filter((s) => Number.isFinite(s));
       if (valid.length === 0) throw new Error(`no fold gave a finite ${metric}`);
@@ -182,7 +185,8 @@ export function selectLearner(
       }
     }
     rep.seconds = now() - start;
-    lastSeconds.set(cand.learner, rep.seconds);
+    // A stopped run is a lower bound of the kind's cost; a skipped one says nothing.
+    lastSeconds.set(family(cand.learner), Math.max(rep.seconds, lastSeconds.get(family(cand.learner)) ?? 0));
     if (rep.status === 'done' && better(rep, bestIndex >= 0 ? reports[bestIndex] : undefined)) bestIndex = ci;
     opts.onCandidate?.(rep, ci, candidates.length);
   });
@@ -196,6 +200,11 @@ export function selectLearner(
     final,
     report: { metric, higher_is_better: higher, folds: folds.length, scheme, budget_seconds: opts.budgetSeconds ?? null, seconds: now() - t0, chosen: bestIndex, final, candidates: reports },
   };
+}
+
+/** Kinds whose cost is alike share a time estimate (extra trees cost about what a forest does). */
+function family(learner: string): string {
+  return learner === 'extra_trees' ? 'forest' : learner;
 }
 
 /** The winner's parameters for the refit on all rows: GBDT gets a fixed round count from CV. */

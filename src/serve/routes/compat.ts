@@ -123,15 +123,15 @@ export async function compatRoutes(app: FastifyInstance): Promise<void> {
     const s = await servedFor(app, req, refOf(params));
     return { name: s.name, ready: true };
   };
-  app.get<{ Params: { name: string } }>('/v2/models/:name/ready', { schema: { tags: ['kserve'], summary: 'V2 model readiness', params: ModelParams } }, async (req) => readyAnswer(req, req.params));
-  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version/ready', { schema: { tags: ['kserve'], params: V2Params } }, async (req) => readyAnswer(req, req.params));
+  app.get<{ Params: { name: string } }>('/v2/models/:name/ready', { ...predictAuth, schema: { tags: ['kserve'], summary: 'V2 model readiness', params: ModelParams } }, async (req) => readyAnswer(req, req.params));
+  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version/ready', { ...predictAuth, schema: { tags: ['kserve'], params: V2Params } }, async (req) => readyAnswer(req, req.params));
 
   const metadata = async (req: FastifyRequest, params: { name: string; version?: string }): Promise<Record<string, unknown>> => {
     const s = await servedFor(app, req, refOf(params));
     return v2Metadata(s, [...new Set(Object.values(hub.selectors(s.name)))]);
   };
-  app.get<{ Params: { name: string } }>('/v2/models/:name', { schema: { tags: ['kserve'], summary: 'V2 model metadata (inputs in column order)', params: ModelParams } }, async (req) => metadata(req, req.params));
-  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version', { schema: { tags: ['kserve'], params: V2Params } }, async (req) => metadata(req, req.params));
+  app.get<{ Params: { name: string } }>('/v2/models/:name', { ...predictAuth, schema: { tags: ['kserve'], summary: 'V2 model metadata (inputs in column order)', params: ModelParams } }, async (req) => metadata(req, req.params));
+  app.get<{ Params: { name: string; version: string } }>('/v2/models/:name/versions/:version', { ...predictAuth, schema: { tags: ['kserve'], params: V2Params } }, async (req) => metadata(req, req.params));
 
   const infer = async (req: FastifyRequest<{ Body: V2InferBody }>, params: { name: string; version?: string }): Promise<Record<string, unknown>> => {
     const served = await servedFor(app, req, refOf(params));

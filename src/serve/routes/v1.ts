@@ -36,7 +36,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   const { hub, opts, auth } = app.yard;
   const predictAuth = auth.enabled ? { preHandler: auth.hook('predict') } : {};
 
-  app.get('/v1/models', { schema: { tags: ['models'], summary: 'Served models with the versions loaded for each alias' } }, async () => {
+  app.get('/v1/models', { ...predictAuth, schema: { tags: ['models'], summary: 'Served models with the versions loaded for each alias' } }, async () => {
     const models = hub.names().map((name) => {
       const s = hub.peek(name);
       return { name, default: hub.defaultSelector(name), version: s?.version ?? null, sha256: s?.sha256 ?? null, task: s?.model.target.task ?? null, loaded: hub.selectors(name) };
@@ -46,7 +46,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { name: string } }>(
     '/v1/models/:name',
-    { schema: { tags: ['models'], summary: 'One model: loaded version, schema, metrics; registry versions and aliases', params: ModelParams } },
+    { ...predictAuth, schema: { tags: ['models'], summary: 'One model: loaded version, schema, metrics; registry versions and aliases', params: ModelParams } },
     async (req) => {
       const s = await servedFor(app, req, req.params.name);
       const out: Record<string, unknown> = { ...describeServed(s), default: hub.defaultSelector(s.name), loaded: hub.selectors(s.name) };

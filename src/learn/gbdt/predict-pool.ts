@@ -1,0 +1,116 @@
+/**
+ * Two-thread batch prediction. A persistent worker (started on the first large batch, unref'd so it
+ * never keeps the process alive) scores the second half of each chunk of rows while the calling
+ * thread scores the first. Model arrays are copied once into SharedArrayBuffers per model; each
+ * chunk's feature columns are copied into a shared column buffer (categorical codes as numbers,
+ * missing as NaN). Results are identical to one-thread scoring: every row runs the same code.
+ * From TypeScript sources (vitest, tsx) the worker comes from dist/ when built, else one thread.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { Column } from '../../frame/frame.js';
+import { scoreColumns, setParallelPredict, type ForestArrays } from './forest.js';
+
+/** Batches smaller than this stay on the calling thread. */
+const MIN_ROWS = 20_000;
+const CHUNK = 65_536;
+
+interface Pool {
+  worker: Worker;
+  ctrl: Int32Array;
+  port: MessagePort;
+  seq: number;
+}
+
+let pool: Pool | null | undefined;
+const shared = new WeakMap<ForestArrays, ForestArrays>();
+
+function workerFile(): URL | null {
+  const here = new URL('./predict-worker.js', import.meta.url);
+  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
+  const self = fileURLToPath(import.meta.url);
+  const built = self.replace(/[\\/]src[\\/]learn[\\/]gbdt[\\/][^\\/]+$/, '/dist/learn/gbdt/predict-worker.js');
+  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+}
+
+function getPool(): Pool | null {
+  if (pool !== undefined) return pool;
+  const url = availableParallelism() > 1 && process.env.MODELYARD_PREDICT_THREADS !== '1' ? workerFile() : null;
+  if (!url) return (pool = null);
+  const ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(url, { workerData: { ctrl: ctrl.buffer, port: port2 }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  worker.on('error', () => {
+    pool = null;
+  });
+  return (pool = { worker, ctrl, port: port1, seq: 0 });
+}
+
+function toShared<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
+  const C = a.constructor as { new (b: SharedArrayBuffer): T };
+  const out = new C(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
+function sharedForest(f: ForestArrays): ForestArrays {
+  let s = shared.get(f);
+  if (!s) {
+    s = { feat: toShared(f.feat), thr: toShared(f.thr), child: toShared(f.child), flags: toShared(f.flags), catStart: toShared(f.catStart), catBits: toShared(f.catBits), roots: toShared(f.roots) };
+    shared.set(f, s);
+  }
+  return s;
+}
+
+function signal(p: Pool, cmd: number, from: number, to: number): number {
+  const c = p.ctrl;
+  c[1] = from;
+  c[2] = to;
+  c[4] = cmd;
+  const seq = ++p.seq;
+  Atomics.store(c, 0, seq);
+  Atomics.notify(c, 0);
+  return seq;
+}
+
+function waitDone(p: Pool, seq: number): void {
+  const c = p.ctrl;
+  while (Atomics.load(c, 3) !== seq) Atomics.wait(c, 3, Atomics.load(c, 3), 1000);
+}
+
+function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Array, n: number, out: Float64Array): boolean {
+  if (n < MIN_ROWS) return false;
+  const p = getPool();
+  if (!p) return false;
+  const F = cols.length;
+  const K = base.length;
+  const rows = Math.min(CHUNK, n);
+  const data = Array.from({ length: F }, () => new Float64Array(new SharedArrayBuffer(rows * 8)));
+  const chunkOut = new Float64Array(new SharedArrayBuffer(rows * K * 8));
+  p.port.postMessage({ forest: sharedForest(forest), base: toShared(base), cols: data, out: chunkOut });
+  waitDone(p, signal(p, 2, 0, 0));
+  for (let s = 0; s < n; s += rows) {
+    const m = Math.min(rows, n - s);
+    for (let f = 0; f < F; f++) {
+      const c = cols[f];
+      if (c.type === 'number') data[f].set(c.values.subarray(s, s + m));
+      else {
+        const d = data[f];
+        const codes = c.codes;
+        for (let i = 0; i < m; i++) d[i] = codes[s + i] < 0 ? NaN : codes[s + i];
+      }
+    }
+    const half = m >>> 1;
+    const seq = signal(p, 1, half, m);
+    scoreColumns(forest, base, data, 0, half, out, s);
+    waitDone(p, seq);
+    out.set(chunkOut.subarray(0, (m - half) * K), (s + half) * K);
+  }
+  return true;
+}
+
+setParallelPredict(predictParallel);

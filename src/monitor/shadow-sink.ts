@@ -1,0 +1,140 @@
+/**
+ * Shadow scoring as a prediction sink: wraps the server's prediction-log sink (`{ append(records) }`),
+ * passes every primary record on unchanged, and, for a model whose registry has a `challenger`
+ * alias on another version, hands the records' logged inputs to a {@link ShadowScorer} of that
+ * challenger. The scorer runs on a later event-loop turn and writes `role: 'shadow'` records back
+ * through the same sink (not awaited). So the server needs no code of its own for shadowing:
+ * `createServer({ predictionLog: new ShadowSink({ inner: logSink, registry }) })`.
+ *
+ * Needs input logging on (objects, not hashed): rows without inputs are not shadowed. Challengers
+ * are looked up when a model is first seen and every `refreshMs` after (alias moves, new
+ * challengers, removed ones); until one is loaded, nothing is shadowed.
+ */
+import { modelFromBytes } from '../artifact/model-artifact.js';
+import type { Cell } from '../frame/frame.js';
+import type { PredictionRecord } from '../log/record.js';
+import type { Registry } from '../registry/registry.js';
+import { ShadowScorer } from './shadow.js';
+
+/** The server's sink shape (src/serve/options.ts `PredictionSink`). */
+export interface RecordSink {
+  append(records: PredictionRecord[]): Promise<void> | void;
+}
+
+export interface ShadowSinkOptions {
+  /** The real log sink (omit to only shadow, e.g. in tests). */
+  inner?: RecordSink;
+  registry: Pick<Registry, 'resolve' | 'load'>;
+  /** Where shadow records go (default: `inner.append`). */
+  write?: (records: PredictionRecord[]) => void | Promise<void>;
+  /** Re-resolve challengers this often (default 30 s). */
+  refreshMs?: number;
+  /** Passed to each {@link ShadowScorer}. */
+  maxPendingRows?: number;
+  onError?: (e: unknown, what: string) => void;
+}
+
+interface Entry {
+  /** Resolved challenger (null: none) and the scorer for it. */
+  version: string | null;
+  sha256: string | null;
+  scorer: ShadowScorer | null;
+  checkedAt: number;
+  pending: Promise<void> | null;
+}
+
+/**
+ * @example
+ * ```ts
+ * const sink = new ShadowSink({ inner: logWriterSink, registry });
+ * const app = await createServer({ models: ['credit@champion'], predictionLog: sink });
+ * ```
+ */
+export class ShadowSink implements RecordSink {
+  private readonly models = new Map<string, Entry>();
+  private closed = false;
+
+  constructor(readonly opts: ShadowSinkOptions) {}
+
+  async append(records: PredictionRecord[]): Promise<void> {
+    if (this.opts.inner) await this.opts.inner.append(records);
+    if (!this.closed) this.route(records);
+  }
+
+  /** Scorers by model (for stats and tests). */
+  scorers(): Map<string, ShadowScorer> {
+    const out = new Map<string, ShadowScorer>();
+    for (const [name, e] of this.models) if (e.scorer) out.set(name, e.scorer);
+    return out;
+  }
+
+  /** Resolves when challenger look-ups in flight are done and every queued row is scored. */
+  async drain(): Promise<void> {
+    for (const e of this.models.values()) await e.pending;
+    for (const e of this.models.values()) await e.scorer?.drain();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  private route(records: PredictionRecord[]): void {
+    const now = Date.now();
+    // Group by model; only primary rows with logged inputs are shadowed.
+    let byModel: Map<string, PredictionRecord[]> | null = null;
+    for (const r of records) {
+      if (r.role === 'shadow' || r.inputs === null || typeof r.inputs !== 'object') continue;
+      byModel ??= new Map();
+      let l = byModel.get(r.model);
+      if (!l) byModel.set(r.model, (l = []));
+      l.push(r);
+    }
+    if (!byModel) return;
+    for (const [name, rows] of byModel) {
+      let e = this.models.get(name);
+      if (!e) this.models.set(name, (e = { version: null, sha256: null, scorer: null, checkedAt: -Infinity, pending: null }));
+      if (!e.pending && now - e.checkedAt >= (this.opts.refreshMs ?? 30_000)) e.pending = this.lookup(name, e).finally(() => (e!.pending = null));
+      if (!e.scorer || e.version === null) continue;
+      const challenger = e.version;
+      const shadowed = rows.filter((r) => r.version !== challenger);
+      if (shadowed.length > 0) e.scorer.submit(shadowed.map((r) => r.inputs as Record<string, Cell>), shadowed);
+    }
+  }
+
+  private async lookup(name: string, e: Entry): Promise<void> {
+    e.checkedAt = Date.now();
+    try {
+      let info;
+      try {
+        info = await this.opts.registry.resolve(`${name}@challenger`);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'MODEL_NOT_FOUND') throw err;
+        info = null;
+      }
+      if (!info) {
+        e.version = null;
+        e.sha256 = null;
+        e.scorer = null;
+        return;
+      }
+      if (info.sha256 === e.sha256 && e.version === info.version) return;
+      const { bytes } = await this.opts.registry.load(info.ref);
+      const { model } = modelFromBytes(bytes, info.ref, info.sha256);
+      const write = this.opts.write ?? ((r: PredictionRecord[]) => this.opts.inner?.append(r));
+      e.scorer = new ShadowScorer({
+        model,
+        name,
+        version: info.version,
+        maxPendingRows: this.opts.maxPendingRows,
+        write: (r) => {
+          Promise.resolve(write(r)).catch((err) => this.opts.onError?.(err, `writing shadow predictions of ${info.ref}`));
+        },
+      });
+      e.version = info.version;
+      e.sha256 = info.sha256;
+    } catch (err) {
+      this.opts.onError?.(err, `loading the challenger of ${name}`);
+    }
+  }
+}
