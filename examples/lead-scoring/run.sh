@@ -38,4 +38,21 @@ echo "== 4. score leads by id (features looked up in the CRM table)"
 IDS="'L100007', 'L$((100000 + N - 10))', 'L$((100000 + N - 9))'"
 my predict lead-scoring $DATA/crm.sqlite --sql "SELECT $COLS FROM leads WHERE lead_id IN ($IDS) ORDER BY lead_id" --keep lead_id
 
-echo "== 5. serving by lead id (pending: modelyard serve and predict-by-id are on the serve branch)"
+echo "== 5. serve it; score leads by id over HTTP, features looked up in the CRM table (TTL cache)"
+PORT=${PORT:-8432}
+URL=http://127.0.0.1:$PORT
+MAX_BATCH_ROWS=2000 node bin/modelyard.js serve --port "$PORT" --models lead-scoring@champion \
+  --features "lead-scoring=sqlite:$DATA/crm.sqlite;table=leads;key=lead_id;ttl=300" > "$DATA/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+i=0
+until curl -sf "$URL/ready" > /dev/null; do
+  i=$((i + 1)); [ $i -le 150 ] || { cat "$DATA/serve.log"; exit 1; }; sleep 0.2
+done
+post() { curl -s -o "$DATA/$1.json" -w "%{http_code}" -X POST "$URL/v1/models/lead-scoring/predict-by-id" -H 'content-type: application/json' -d "$2"; }
+echo "raw id array:      HTTP $(post by_array '["L100007", "L100008"]')  $(cat $DATA/by_array.json)"
+echo "{ids: [...]}:      HTTP $(post by_object '{"ids": ["L100007"], "threshold": 0.3}')  $(cat $DATA/by_object.json)"
+echo "unknown id:        HTTP $(post unknown '["L999999"]')  $(cat $DATA/unknown.json)"
+IDS=$(node -e 'console.log(JSON.stringify(Array.from({ length: 2001 }, (_, i) => "L" + (100000 + i))))')
+echo "2001 ids:          HTTP $(post too_many "$IDS")  $(cat $DATA/too_many.json)"
+curl -s "$URL/v1/models/lead-scoring" > "$DATA/model.json"

@@ -28,7 +28,7 @@ my train $DATA/athletes_2024.csv --target d1_offer --segment-by position --drop 
 echo "== 3. serve champion (1.0.0) and smoke-test it; a QB and an RB from the 2025 hold-out are scored"
 PORT=${PORT:-8431}
 URL=http://127.0.0.1:$PORT
-my serve --port "$PORT" --models recruit-reveal@champion > "$DATA/serve.log" 2>&1 &
+node bin/modelyard.js serve --port "$PORT" --models recruit-reveal@champion > "$DATA/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 i=0

@@ -21,7 +21,7 @@ beforeAll(() => ensureBuilt());
 describe('examples/lead-scoring', () => {
   it('trains from SQL with calibrated probabilities and scores leads by id', () => {
     const r = spawnSync('sh', [path.join(ROOT, 'examples/lead-scoring/run.sh')], {
-      env: { ...process.env, N: FULL ? '20000' : '4000', DATA: data, MODELYARD_HOME: path.join(dir, 'home'), MODELYARD_REGISTRY: '' },
+      env: { ...process.env, N: FULL ? '20000' : '4000', DATA: data, MODELYARD_HOME: path.join(dir, 'home'), MODELYARD_REGISTRY: '', PORT: String(20000 + Math.floor(Math.random() * 20000)) },
       encoding: 'utf8',
       timeout: 600_000,
     });
@@ -48,5 +48,21 @@ describe('examples/lead-scoring', () => {
       expect(p).toBeGreaterThan(0);
       expect(p).toBeLessThan(1);
     }
+    // Step 5: predict-by-id over HTTP with features looked up in the SQLite table.
+    const read = (f: string): Record<string, any> => JSON.parse(fs.readFileSync(path.join(data, `${f}.json`), 'utf8'));
+    expect(r.stdout).toMatch(/raw id array: +HTTP 200/);
+    const byArray = read('by_array');
+    expect(byArray.model).toEqual({ name: 'lead-scoring', version: '1.0.0', sha256: train.sha256 });
+    expect(byArray.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(byArray.predictions.map((p: { entity_id: string }) => p.entity_id)).toEqual(['L100007', 'L100008']);
+    // The HTTP answer is the same model's probability as the CLI's for the same lead.
+    expect(byArray.predictions[0].probability).toBeCloseTo(Number(rows[0].split(',')[2]), 12);
+    expect(r.stdout).toMatch(/\{ids: \[\.\.\.\]\}: +HTTP 200/);
+    expect(read('unknown').error.code).toBe('ENTITY_NOT_FOUND');
+    expect(r.stdout).toMatch(/unknown id: +HTTP 404/);
+    expect(read('too_many').error.code).toBe('BATCH_TOO_LARGE');
+    expect(r.stdout).toMatch(/2001 ids: +HTTP 413/);
+    // GET /v1/models/lead-scoring shows the calibration (method, cross-fitted before/after).
+    expect(read('model').calibration.model).toMatchObject({ method: 'sigmoid', folds: 5 });
   }, 600_000);
 });

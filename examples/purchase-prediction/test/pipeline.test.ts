@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../../test/helpers/build.js';
-import { cli, json } from '../../../test/helpers/cli.js';
+import { BIN, cli, json, ROOT } from '../../../test/helpers/cli.js';
 import { copyExample, FULL, patch } from '../../helpers/example.js';
 
 interface Summary {
@@ -21,6 +22,8 @@ interface Summary {
 const dir = copyExample('purchase-prediction');
 const file = path.join(dir, 'pipeline.yaml');
 const home = path.join(dir, '.modelyard');
+// request.mjs (run from the copy) imports @duckdb/node-api: let it resolve the repository's packages.
+fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
 if (!FULL) patch(file, 'params: { users: 2000, days: 90,', 'params: { users: 300, days: 60,');
 const status = (s: Summary): Record<string, string> => Object.fromEntries(s.stages.map((x) => [x.name, x.status]));
 const run = (): Summary => {
@@ -29,7 +32,11 @@ const run = (): Summary => {
   return json<Summary>(r);
 };
 
+let server: ChildProcess | undefined;
 beforeAll(() => ensureBuilt());
+afterAll(() => {
+  server?.kill();
+});
 
 describe('examples/purchase-prediction', { timeout: 600_000 }, () => {
   it('runs every stage and predicts purchases on the later, unseen weeks', () => {
@@ -75,6 +82,31 @@ describe('examples/purchase-prediction', { timeout: 600_000 }, () => {
       summary: 'ran',
     });
     expect(s.stages.find((x) => x.name === 'split')!.reason).toBe('params changed');
+  });
+
+  it('serves the GBDT with the validation threshold; 1000 rows per request pass, 1001 get 413', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--models', 'purchase-gbdt,purchase-logistic'], { env: { ...process.env, MODELYARD_HOME: home, MODELYARD_REGISTRY: '' }, stdio: 'ignore' });
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 300) throw new Error('server not ready after 60 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const request = (rows: number): Record<string, unknown> => {
+      const r = spawnSync(process.execPath, [path.join(dir, 'request.mjs'), url, 'purchase-gbdt', String(rows)], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const ok = request(1000);
+    expect(ok).toMatchObject({ status: 200, rows: 1000, threshold_applied: true, model: { name: 'purchase-gbdt' } });
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, 'reports/summary.json'), 'utf8'));
+    expect(ok.threshold).toBe(summary.models.gbdt.serving_threshold);
+    expect(ok.predicted_buyers as number).toBeGreaterThan(0);
+    expect(ok.predicted_buyers as number).toBeLessThan(1000);
+    const tooMany = request(1001);
+    expect(tooMany.status).toBe(413);
   });
 
   it("changing the learner's params reruns only training and the stages after it", () => {

@@ -24,6 +24,8 @@ export function describeServed(s: Served): Record<string, unknown> {
     learner: m.metadata.learner,
     trained_at: m.metadata.createdAt,
     metrics: m.metadata.metrics,
+    // Calibration method and cross-fitted Brier/ECE before and after, per part (null: uncalibrated).
+    calibration: m.metadata.calibration ?? null,
     schema: { features: m.schema.features, segment_by: m.segments?.by ?? null, segments: m.segments ? Object.keys(m.segments.parts) : null },
     load_seconds: s.loadSeconds,
     loaded_at: s.loadedAt,
