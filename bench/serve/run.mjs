@@ -45,22 +45,10 @@ const train = path.join(dataDir, `synthetic_${rows}.csv`);
 if (!fs.existsSync(train)) execFileSync(PY, [path.join(PEERS, 'make_synthetic.py'), String(rows), train], { stdio: 'inherit' });
 
 // ---- train and register our model ------------------------------------------------------------
-const { learnerKinds, createLearner } = await import(path.join(ROOT, 'dist/learn/index.js'));
+const { learnerKinds } = await import(path.join(ROOT, 'dist/learn/index.js'));
 const gbdt = learnerKinds().some((k) => k.name === 'gbdt');
-let params = [];
-if (gbdt) {
-  const spellings = [{ rounds: 100, max_depth: 6 }, { n_estimators: 100, max_depth: 6 }, { trees: 100, depth: 6 }];
-  const ok = spellings.find((p) => {
-    try {
-      createLearner('gbdt', p);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!ok) throw new Error('gbdt is registered but accepts none of the known spellings of 100 trees / depth 6');
-  params = Object.entries(ok).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
-}
+// 100 trees of depth 6 (up to 63 leaves), every round kept.
+const params = gbdt ? ['--param', 'rounds=100', '--param', 'max_depth=6', '--param', 'max_leaves=63', '--param', 'early_stopping_rounds=0'] : [];
 const learner = gbdt ? 'gbdt' : 'linear';
 const registry = path.join(work, 'registry');
 const BIN = path.join(ROOT, 'bin/modelyard.js');

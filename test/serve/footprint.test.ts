@@ -14,31 +14,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelToBytes } from '../../src/artifact/model-artifact.js';
 import { readFrame } from '../../src/frame/read.js';
-import { createLearner } from '../../src/learn/index.js';
 import type { Json } from '../../src/learn/types.js';
 import { trainModel } from '../../src/model/train.js';
 import { openRegistry } from '../../src/registry/index.js';
 import { freshRegistryDir, heavyLearner } from '../helpers/serve.js';
 import { startServer, type ServerProcess } from '../helpers/serve-process.js';
 
-/** 100 trees of depth 6, in whichever spelling the gbdt learner accepts. */
-function gbdtParams(): Record<string, Json> {
-  const candidates: Record<string, Json>[] = [
-    { rounds: 100, max_depth: 6 },
-    { n_estimators: 100, max_depth: 6 },
-    { trees: 100, depth: 6 },
-    { num_rounds: 100, max_depth: 6 },
-  ];
-  for (const p of candidates) {
-    try {
-      createLearner('gbdt', p);
-      return p;
-    } catch {
-      // try the next spelling
-    }
-  }
-  throw new Error('the gbdt learner accepts none of the known spellings of "100 trees, depth 6"');
-}
+/** 100 trees of depth 6 (up to 63 leaves), all rounds kept: the serving model. */
+const GBDT_100_DEPTH_6: Record<string, Json> = { rounds: 100, max_depth: 6, max_leaves: 63, early_stopping_rounds: 0 };
 
 describe('server footprint', () => {
   let server: ServerProcess | null = null;
@@ -50,7 +33,7 @@ describe('server footprint', () => {
     execFileSync('/usr/bin/python3', ['/work/shared/peers/make_synthetic.py', '3000', csv]);
     const frame = await readFrame(csv);
     const learner = heavyLearner();
-    const params = learner === 'gbdt' ? gbdtParams() : {};
+    const params = learner === 'gbdt' ? GBDT_100_DEPTH_6 : {};
     const reg = await openRegistry({ url: dir });
     const names: string[] = [];
     for (let i = 0; i < 10; i++) {
