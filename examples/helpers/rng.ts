@@ -1,0 +1,15 @@
+/**
+ * The examples' seeded random numbers: Mulberry32 (Tommy Ettinger's 32-bit generator) — tiny, and the
+ * same stream on every platform, so each generator's data (and the output its README shows) is fixed
+ * by its seed.
+ */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
