@@ -129,7 +129,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : uuidv7();
     },
     return503OnClosing: false,
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
     // Router-level failures (a malformed %-escape, an over-long path parameter) get coded errors too.
     frameworkErrors: (err, req, reply) => {
       reply.header('x-request-id', req.id);
