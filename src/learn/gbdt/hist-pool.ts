@@ -90,6 +90,13 @@ export class HistPool {
     Atomics.store(ctrl, 0, seq);
     Atomics.notify(ctrl, 0);
     accumulateHistogram(this.rowBins32, this.inp.words, this.gh, this.rows, start, mid, out);
+    // The second half goes to whoever claims it first (ctrl[5] moves seq−1 → seq exactly once). If the
+    // worker has not picked the task up by now — still booting, or descheduled on a busy machine —
+    // this thread does it itself instead of blocking on a worker that may not run soon (or at all).
+    if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) === seq - 1) {
+      accumulateHistogram(this.rowBins32, this.inp.words, this.gh, this.rows, mid, end, out);
+      return;
+    }
     while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
     addHistogram(out, this.partial!, len);
   }
@@ -99,7 +106,10 @@ export class HistPool {
     if (!this.worker) return;
     const ctrl = this.ctrl!;
     ctrl[4] = 2;
-    Atomics.store(ctrl, 0, ++this.seq);
+    // A stop is not a claimable task: keep ctrl[5] in step so claims stay seq − 1 → seq.
+    const seq = ++this.seq;
+    Atomics.store(ctrl, 5, seq);
+    Atomics.store(ctrl, 0, seq);
     Atomics.notify(ctrl, 0);
     void this.worker.terminate();
     this.worker = null;

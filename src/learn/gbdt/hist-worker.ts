@@ -21,7 +21,8 @@ const rowBins32 = new Uint32Array(init.rowBins);
 const gh = new Float32Array(init.gh);
 const rows = new Int32Array(init.rows);
 const hist = new Float64Array(init.hist);
-// Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop).
+// Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop),
+// [5] last claimed sequence (the worker and the trainer race to claim each task once; see hist-pool.ts).
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
@@ -29,6 +30,8 @@ for (;;) {
   if (seq === seen) continue;
   seen = seq;
   if (ctrl[4] === 2) break;
+  // Claim the task; if the trainer already took it (we woke late), there is nothing to do.
+  if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) continue;
   hist.fill(0);
   accumulateHistogram(rowBins32, init.words, gh, rows, ctrl[1], ctrl[2], hist);
   Atomics.store(ctrl, 3, seq);
