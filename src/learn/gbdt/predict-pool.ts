@@ -86,6 +86,9 @@ function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Arra
   if (n < MIN_ROWS) return false;
   const p = getPool();
   if (!p) return false;
+  // Never block on a worker that has not booted yet: a thread started moments ago may not run until
+  // this one yields, and blocking here first was seen to hang. Until it says it is up, score here.
+  if (Atomics.load(p.ctrl, 6) !== 1) return false;
   const F = cols.length;
   const K = base.length;
   const rows = Math.min(CHUNK, n);

@@ -8,6 +8,8 @@ import { scoreColumns, type ForestArrays } from './forest.js';
 
 const { ctrl: ctrlBuf, port } = workerData as { ctrl: SharedArrayBuffer; port: MessagePort };
 const ctrl = new Int32Array(ctrlBuf);
+// Booted: from now on the trainer may block on this worker (see predict-pool.ts, ctrl[6]).
+Atomics.store(ctrl, 6, 1);
 interface Job {
   forest: ForestArrays;
   base: Float64Array;
@@ -15,7 +17,7 @@ interface Job {
   out: Float64Array;
 }
 let job = null as Job | null;
-// Control block: [0] sequence, [1] from, [2] to, [3] done sequence, [4] command (1 score, 2 new job).
+// Control block: [0] sequence, [1] from, [2] to, [3] done sequence, [4] command (1 score, 2 new job), [6] booted.
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
