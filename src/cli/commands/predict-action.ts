@@ -14,6 +14,7 @@ import { openCliRegistry } from '../registry.js';
 import { csvField } from '../../frame/write.js';
 import { formatMetrics } from '../format.js';
 import { ModelyardError } from '../../errors.js';
+import { selectByIds } from '../../frame/select-ids.js';
 
 export interface CommonFlags {
   sql?: string;
@@ -44,19 +45,39 @@ function modelInfo(l: LoadedModel): { name: string; version: string; sha256: str
   return { name: l.name, version: l.version, sha256: l.sha256 };
 }
 
-export type PredictFlags = CommonFlags & { out?: string; probabilities?: boolean; keep?: string[] };
+export type PredictFlags = CommonFlags & { out?: string; probabilities?: boolean; keep?: string[]; id?: string[]; idColumn?: string };
+
+/** The column `--id` looks in: `--id-column`, else the one ID-like column the model dropped that the data has. */
+function idColumn(l: LoadedModel, frame: Frame, data: string, flag: string | undefined): string {
+  if (flag) return flag;
+  const candidates = l.model.schema.dropped.filter((d) => d.reason === 'id-like' || d.reason === 'excluded').map((d) => d.name).filter((c) => frame.has(c));
+  const idLike = candidates.filter((c) => l.model.schema.dropped.find((d) => d.name === c)?.reason === 'id-like');
+  const pick = idLike.length === 1 ? idLike : candidates.filter((c) => /(^|_)id$/i.test(c));
+  if (pick.length === 1) return pick[0];
+  throw new ModelyardError('USAGE', `--id: cannot tell which column of ${data} holds the ids${candidates.length ? ` (${candidates.join(', ')})` : ''}; name it with --id-column`, { file: data, flag: '--id-column' });
+}
 
 /** Runs `predict` for parsed flags. */
 export async function runPredict(ctx: CliContext, cmd: Command, ref: string, data: string, f: PredictFlags): Promise<void> {
   const threshold = numberFlag('--threshold', f.threshold, 0, 1);
   const unseen = choiceFlag('--unseen', f.unseen, ['error', 'missing'] as const) as UnseenPolicy | undefined;
   if (f.out) formatOf(f.out);
-  const { loaded, frame } = await prepare(ctx, cmd, ref, data, f.sql);
+  const prepared = await prepare(ctx, cmd, ref, data, f.sql);
+  const { loaded } = prepared;
+  let { frame } = prepared;
+  const ids = f.id ? listFlag(f.id) : [];
+  let keyColumn: string | undefined;
+  if (f.id && ids.length === 0) throw new ModelyardError('USAGE', '--id expects one or more ids', { flag: '--id' });
+  if (ids.length > 0) {
+    keyColumn = idColumn(loaded, frame, data, f.idColumn);
+    frame = selectByIds(frame, keyColumn, ids, data);
+  } else if (f.idColumn) throw new ModelyardError('USAGE', '--id-column needs --id', { flag: '--id-column' });
   const warnings: string[] = [];
   const preds = loaded.model.predict(frame, { source: data, threshold, unseen, warnings });
   for (const w of warnings) ctx.io.warn(w);
   const records = toRecords(loaded.model, preds, { probabilities: f.probabilities });
   const keep = f.keep ? listFlag(f.keep) : loaded.model.schema.dropped.filter((d) => d.reason === 'id-like').map((d) => d.name).filter((c) => frame.has(c));
+  if (keyColumn && !f.keep && !keep.includes(keyColumn)) keep.unshift(keyColumn);
   for (const c of keep) if (!frame.has(c)) throw new ModelyardError('COLUMN_MISSING', `--keep names column "${c}", which ${data} does not have`, { file: data, column: c, flag: '--keep' });
   if (f.json) {
     ctx.io.json({

@@ -14,6 +14,8 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .option('--threshold <p>', 'binary: positive label when P(positive) ≥ p (default 0.5)')
     .option('--probabilities', 'include every class probability')
     .option('--keep <cols>', 'input columns to copy into the output (default: ID-like columns)', collect)
+    .option('--id <ids>', 'score only the rows with these ids (comma-separated or repeated), in that order', collect)
+    .option('--id-column <col>', 'the key column --id looks in (default: the ID-like column the model dropped)')
     .option('--unseen <policy>', 'unseen categories: error (default) | missing')
     .option('--sql <query>', 'SQL query when <data> is a database file')
     .option('--registry <url>', 'registry: a postgres:// URL or a folder (default $MODELYARD_REGISTRY, else $MODELYARD_HOME or ./.modelyard)')
