@@ -63,6 +63,12 @@ export interface ServeOptions {
      * log and a registry are configured; `MODELYARD_SHADOW=off` turns it off).
      */
     shadow?: boolean;
+    /**
+     * How often the shadow sink re-resolves each model's `challenger` alias, in ms (default 30 000;
+     * env `MODELYARD_SHADOW_REFRESH_MS`): a challenger registered by a retrain starts shadowing
+     * within this time, without a restart.
+     */
+    shadowRefreshMs?: number;
   };
 }
 

@@ -110,8 +110,13 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   // logged for a model whose registry has a `challenger` are scored by it after the answer.
   let shadow: ShadowSink | null = null;
   if (opts.predictionLog && registry && (opts.monitor?.shadow ?? env.MODELYARD_SHADOW !== 'off')) {
+    const envRefresh = env.MODELYARD_SHADOW_REFRESH_MS === undefined || env.MODELYARD_SHADOW_REFRESH_MS === '' ? undefined : Number(env.MODELYARD_SHADOW_REFRESH_MS);
+    if (envRefresh !== undefined && !(Number.isFinite(envRefresh) && envRefresh >= 0)) {
+      throw new ModelyardError('USAGE', `MODELYARD_SHADOW_REFRESH_MS must be a number of milliseconds ≥ 0, got "${env.MODELYARD_SHADOW_REFRESH_MS}"`, { flag: 'MODELYARD_SHADOW_REFRESH_MS' });
+    }
     shadow = new ShadowSink({
       inner: opts.predictionLog,
+      refreshMs: opts.monitor?.shadowRefreshMs ?? envRefresh,
       registry: { resolve: async (ref) => (await registry()).resolve(ref), load: async (ref) => (await registry()).load(ref) },
       onError: (e, what) => app.log.error({ err: e }, what),
     });
