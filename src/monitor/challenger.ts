@@ -218,10 +218,16 @@ export interface DecideResult {
 
 const DECISIONS = ['challenger.recommend', 'challenger.refuse', 'challenger.approve'];
 
-/** The latest champion/challenger decision row of `name` (optionally for one version). */
+/**
+ * The latest champion/challenger decision row of `name` (optionally for one version): a monitor
+ * recommendation or refusal, or an approval. A refused `--approve` (a `challenger.refuse` row with
+ * `details.approval`) is a record of the attempt, not a verdict on the challenger, so it is skipped:
+ * otherwise a premature approval would hide the monitor's later "keep" from the audit log (the
+ * refusal would look like the same decision already recorded).
+ */
 export async function latestDecision(registry: Registry, name: string, version?: string): Promise<AuditRow | null> {
   const rows = await registry.audit({ name, limit: 500 });
-  return rows.find((r) => DECISIONS.includes(r.action) && (version === undefined || r.version === version)) ?? null;
+  return rows.find((r) => DECISIONS.includes(r.action) && (version === undefined || r.version === version) && r.details?.approval !== true) ?? null;
 }
 
 /**
