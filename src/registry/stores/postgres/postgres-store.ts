@@ -13,7 +13,7 @@
  * Alias changes bump a counter and `pg_notify('modelyard_alias_changes', <schema>)`; NOTIFY is
  * delivered at commit, so listeners never see a change that rolled back.
  */
-import pg from 'pg';
+import pg from '../../../util/pg.js';
 import { Kysely, PostgresDialect, sql } from '../kysely.js';
 import { ModelyardError } from '../../../errors.js';
 import { backoffMs, sleep, type LockScope, type RegistryStore } from '../../store.js';
