@@ -1,13 +1,26 @@
 /**
- * The `pg` driver, loaded without the ~60 ms detour through Node's fetch implementation that its
- * Cloudflare-Worker check costs on Node 20 (see ./pg-env.ts). Import `pg` from here.
+ * The `pg` driver, loaded without a ~60 ms detour on Node 20. Import `pg` from here.
  *
- * Evaluation order matters: ./pg-env.js (listed first) runs before `pg`, and this module's body
- * runs after both (ECMAScript module evaluation is depth-first in import order).
+ * pg's lib/stream.js asks at load time whether it runs in a Cloudflare Worker: it reads
+ * `navigator.userAgent`, and where `navigator` is undefined (Node 20) it constructs a `Response`,
+ * whose first use makes Node load its whole fetch implementation (undici) — measured at ~60 ms of
+ * every `pg` import, a quarter of a `modelyard models list` process on Postgres (bench/registry).
+ * Node ≥ 21 defines `navigator.userAgent` ("Node.js/…"); on Node 20 the same answer is defined for
+ * the duration of pg's (synchronous) evaluation and removed again. `require` rather than `import`
+ * keeps that evaluation inside the try block, also when the CLI is bundled (scripts/bundle-cli.mjs).
  */
-import { definedNavigator } from './pg-env.js';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type PgModule from 'pg';
 
-if (definedNavigator) delete (globalThis as { navigator?: unknown }).navigator;
+const g = globalThis as { navigator?: unknown };
+const shim = typeof g.navigator === 'undefined';
+if (shim) Object.defineProperty(globalThis, 'navigator', { value: { userAgent: `Node.js/${process.versions.node}` }, configurable: true, writable: true });
+let loaded: typeof PgModule;
+try {
+  loaded = createRequire(import.meta.url)('pg') as typeof PgModule;
+} finally {
+  if (shim) delete g.navigator;
+}
+const pg = loaded;
 
 export default pg;
