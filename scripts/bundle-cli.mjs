@@ -9,7 +9,9 @@
 //   in dist/, so worker scripts (learn/gbdt, learn/tree), package.json and other files found
 //   next to a module still resolve to the compiled files.
 // - Packages are bundled too (their many small files are what is slow to load: Kysely ~400,
-//   Fastify and its plugins ~300), except those listed in EXTERNAL_PACKAGES.
+//   Fastify and its plugins ~300), except those listed in EXTERNAL_PACKAGES. `__dirname` and
+//   `__filename` in a bundled CommonJS file likewise become its original folder and file, so
+//   packages that read their own files (swagger-ui's static assets) still find them.
 // - bin/modelyard.js falls back to dist/cli/main.js when that is newer than the bundle (a plain
 //   `tsc` rebuild after this script ran); dist/bundle/inputs.json lists the bundled dist/ files.
 import * as esbuild from 'esbuild';
@@ -21,9 +23,17 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
 // Packages loaded from node_modules rather than bundled: native addons (found next to their own
-// files), packages that read their own files by path at run time (swagger-ui's static assets,
-// pino's transport worker), optional drivers, and pg (one instance shared with src/util/pg.ts).
-const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|@fastify\/swagger-ui|@fastify\/static|pino|thread-stream|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
+// files), pino (its transports start worker threads from files resolved by name), optional
+// drivers, and pg (one instance shared with src/util/pg.ts).
+const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|pino|thread-stream|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
+const DIRNAME = /(?<![.\w$])__(dirname|filename)\b/g;
+
+/** An expression for the original location of `file` (a folder when `dir`), relative to the chunk. */
+function originalPath(file, dir) {
+  const rel = path.relative(OUT, dir ? path.dirname(file) : file).split(path.sep).join('/');
+  // Not `import.meta.url` here: that would make esbuild take the CommonJS file for an ES module.
+  return `__myFileURLToPath(new URL(${JSON.stringify(rel || '.')}, __myChunkUrl))`;
+}
 
 const plugin = {
   name: 'modelyard-cli',
@@ -32,6 +42,11 @@ const plugin = {
     b.onResolve({ filter: /^[^./]/ }, (a) => {
       if (a.path.startsWith('node:')) return { external: true };
       return EXTERNAL_PACKAGES.test(a.path) ? { external: true } : undefined;
+    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (a) => {
+      const src = await fs.promises.readFile(a.path, 'utf8');
+      if (!src.includes('__dirname') && !src.includes('__filename')) return undefined;
+      return { contents: src.replace(DIRNAME, (_m, what) => originalPath(a.path, what === 'dirname')), loader: 'js', resolveDir: path.dirname(a.path) };
     });
     b.onLoad({ filter: /\.js$/ }, async (a) => {
       if (!a.path.startsWith(DIST + path.sep)) return undefined;
@@ -63,7 +78,7 @@ const result = await esbuild.build({
   plugins: [plugin],
   // pg's optional native and Cloudflare drivers are required inside try/catch or on demand only.
   // CommonJS packages inside an ESM bundle: give them a real `require` for Node built-ins.
-  banner: { js: "import { createRequire as __myCreateRequire } from 'node:module'; const require = __myCreateRequire(import.meta.url);" },
+  banner: { js: "import { createRequire as __myCreateRequire } from 'node:module'; import { fileURLToPath as __myFileURLToPath } from 'node:url'; const require = __myCreateRequire(import.meta.url); const __myChunkUrl = import.meta.url;" },
 });
 const inputs = Object.keys(result.metafile.inputs)
   .map((p) => path.resolve(ROOT, p))
