@@ -1,7 +1,9 @@
 /**
  * Subprocess tests run the compiled CLI (`bin/modelyard.js` → `dist/`). `ensureBuilt()` compiles
- * with `tsconfig.build.json` when any non-test source file is newer than its compiled output, under
- * a lock folder so that test files running in parallel build once.
+ * with `tsconfig.build.json` when any non-test source file is newer than its compiled output, then
+ * bundles it as `npm run build` does (scripts/bundle-cli.mjs; the launcher uses the bundle only
+ * while it is newer than dist/cli/main.js), under a lock folder so that test files running in
+ * parallel build once.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,9 +34,15 @@ function stale(): boolean {
   return false;
 }
 
-/** Builds dist/ if it is missing or older than src/. */
+function bundleStale(): boolean {
+  const bundle = fs.statSync(path.join(ROOT, 'dist', 'bundle', 'main.js'), { throwIfNoEntry: false });
+  const compiled = fs.statSync(path.join(ROOT, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
+  return !bundle || !compiled || bundle.mtimeMs < compiled.mtimeMs;
+}
+
+/** Builds dist/ (and its CLI bundle) if it is missing or older than src/. */
 export function ensureBuilt(): void {
-  if (!stale()) return;
+  if (!stale() && !bundleStale()) return;
   const lock = path.join(ROOT, '.build-lock');
   const t0 = Date.now();
   for (;;) {
@@ -56,6 +64,7 @@ export function ensureBuilt(): void {
     if (stale()) {
       execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
     }
+    if (bundleStale()) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

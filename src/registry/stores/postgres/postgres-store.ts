@@ -13,7 +13,8 @@
  * Alias changes bump a counter and `pg_notify('modelyard_alias_changes', <schema>)`; NOTIFY is
  * delivered at commit, so listeners never see a change that rolled back.
  */
-import pg from 'pg';
+import type * as Pg from 'pg';
+import pg from '../../../util/pg.js';
 import { Kysely, PostgresDialect, sql } from '../kysely.js';
 import { ModelyardError } from '../../../errors.js';
 import { backoffMs, sleep, type LockScope, type RegistryStore } from '../../store.js';
@@ -72,7 +73,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Reg
   }
   const lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
   const retryBudgetMs = opts.retryBudgetMs ?? 60_000;
-  const clientConfig: pg.ClientConfig = {
+  const clientConfig: Pg.ClientConfig = {
     connectionString: opts.url,
     types,
     connectionTimeoutMillis: 10_000,
@@ -83,9 +84,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Reg
   pool.on('error', () => undefined);
   let schema: string;
   try {
-    if (opts.schema) await createSchema(pool, opts.schema);
-    const r = await pool.query<{ s: string }>('select current_schema() as s');
-    schema = r.rows[0].s;
+    // With `search_path` set to the schema, current_schema() names it only once it exists: the
+    // usual open costs this one query, not a `create schema` (a catalog lock) as well.
+    const current = async (): Promise<string> => (await pool.query<{ s: string }>('select current_schema() as s')).rows[0].s;
+    schema = await current();
+    if (opts.schema && schema !== opts.schema) {
+      await createSchema(pool, opts.schema);
+      schema = await current();
+    }
     if (!schema) throw new Error('no current schema: the search path names no existing schema');
   } catch (e) {
     await pool.end().catch(() => undefined);
@@ -142,7 +148,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Reg
     async subscribe(onSignal, subOpts = {}) {
       const pollMs = subOpts.intervalMs ?? 5000;
       let stopped = false;
-      let client: pg.Client | null = null;
+      let client: Pg.Client | null = null;
       let last = await epoch(db);
       const check = (): void => {
         epoch(db)
@@ -199,7 +205,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Reg
   return store;
 }
 
-async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+async function createSchema(pool: Pg.Pool, schema: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await pool.query(`create schema if not exists "${schema}"`);

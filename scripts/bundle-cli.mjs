@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Bundles the compiled CLI (dist/cli/main.js and everything it imports, statically or on use)
+// into dist/bundle/ with esbuild, so that a `modelyard` process reads a few files instead of
+// ~50 modules plus Kysely's and pg's packages: module resolution and loading, not our code, is
+// most of a short command's time (bench/registry). Run by `npm run build` after tsc.
+//
+// - Code splitting keeps each command's work in its own chunk, loaded on use as before.
+// - `import.meta.url` in a bundled module is rewritten to the URL of the module's original file
+//   in dist/, so worker scripts (learn/gbdt, learn/tree), package.json and other files found
+//   next to a module still resolve to the compiled files.
+// - Packages are bundled too (their many small files are what is slow to load: Kysely ~400,
+//   Fastify and its plugins ~300), except those listed in EXTERNAL_PACKAGES. `__dirname` and
+//   `__filename` in a bundled CommonJS file likewise become its original folder and file, so
+//   packages that read their own files (swagger-ui's static assets) still find them.
+// - bin/modelyard.js falls back to dist/cli/main.js when that is newer than the bundle (a plain
+//   `tsc` rebuild after this script ran); dist/bundle/inputs.json lists the bundled dist/ files.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const OUT = path.join(DIST, 'bundle');
+// Packages loaded from node_modules rather than bundled: native addons (found next to their own
+// files), pino (its transports start worker threads from files resolved by name), optional
+// drivers, and pg (one instance shared with src/util/pg.ts).
+const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|pino|thread-stream|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
+const DIRNAME = /(?<![.\w$])__(dirname|filename)\b/g;
+
+/** An expression for the original location of `file` (a folder when `dir`), relative to the chunk. */
+function originalPath(file, dir) {
+  const rel = path.relative(OUT, dir ? path.dirname(file) : file).split(path.sep).join('/');
+  // Not `import.meta.url` here: that would make esbuild take the CommonJS file for an ES module.
+  return `__myFileURLToPath(new URL(${JSON.stringify(rel || '.')}, __myChunkUrl))`;
+}
+
+const plugin = {
+  name: 'modelyard-cli',
+  setup(b) {
+    // Bare specifiers: external unless listed above (relative requires inside bundled packages resolve normally).
+    b.onResolve({ filter: /^[^./]/ }, (a) => {
+      if (a.path.startsWith('node:')) return { external: true };
+      return EXTERNAL_PACKAGES.test(a.path) ? { external: true } : undefined;
+    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (a) => {
+      const src = await fs.promises.readFile(a.path, 'utf8');
+      if (!src.includes('__dirname') && !src.includes('__filename')) return undefined;
+      return { contents: src.replace(DIRNAME, (_m, what) => originalPath(a.path, what === 'dirname')), loader: 'js', resolveDir: path.dirname(a.path) };
+    });
+    b.onLoad({ filter: /\.js$/ }, async (a) => {
+      if (!a.path.startsWith(DIST + path.sep)) return undefined;
+      // The stores' Kysely shim picks dist/vendor or the package at run time; here, the package is bundled.
+      if (a.path === path.join(DIST, 'registry/stores/kysely.js')) {
+        return { contents: "export { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';", loader: 'js', resolveDir: path.dirname(a.path) };
+      }
+      let src = await fs.promises.readFile(a.path, 'utf8');
+      if (src.includes('import.meta.url')) {
+        const rel = path.relative(OUT, a.path).split(path.sep).join('/');
+        src = src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
+      }
+      return { contents: src, loader: 'js', resolveDir: path.dirname(a.path) };
+    });
+  },
+};
+
+fs.rmSync(OUT, { recursive: true, force: true });
+const result = await esbuild.build({
+  entryPoints: [path.join(DIST, 'cli/main.js')],
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir: OUT,
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [plugin],
+  // pg's optional native and Cloudflare drivers are required inside try/catch or on demand only.
+  // CommonJS packages inside an ESM bundle: give them a real `require` for Node built-ins.
+  banner: { js: "import { createRequire as __myCreateRequire } from 'node:module'; import { fileURLToPath as __myFileURLToPath } from 'node:url'; const require = __myCreateRequire(import.meta.url); const __myChunkUrl = import.meta.url;" },
+});
+const inputs = Object.keys(result.metafile.inputs)
+  .map((p) => path.resolve(ROOT, p))
+  .filter((p) => p.startsWith(DIST + path.sep))
+  .map((p) => path.relative(OUT, p).split(path.sep).join('/'));
+fs.writeFileSync(path.join(OUT, 'inputs.json'), `${JSON.stringify(inputs)}\n`);
