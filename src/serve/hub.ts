@@ -15,8 +15,8 @@ import type { Model } from '../model/model.js';
 import type { Registry } from '../registry/index.js';
 import { isSemver, isValidAlias, parseRef } from '../registry/ref.js';
 import type { AliasChange } from '../registry/types.js';
-import { conformRows, recordSource } from './rows.js';
-import { scoreRows } from './score.js';
+import { scoreMatrix } from './fused.js';
+import { conformMatrix, recordSource } from './rows.js';
 
 /** One loaded model version. */
 export interface Served {
@@ -51,14 +51,14 @@ export function exampleRow(model: Model): Record<string, unknown> {
   return row;
 }
 
-/** Runs the model a few times so the first real request meets optimised code. */
+/** Compiles the model's serving path (fused.ts) and runs it a few times so the first real request meets optimised code. */
 export function prewarm(model: Model, iterations = 50): void {
   const row = exampleRow(model);
   const one = [row];
   const batch = Array.from({ length: 64 }, () => row);
   for (let i = 0; i < iterations; i++) {
     const src = recordSource(i % 10 === 0 ? batch : one);
-    scoreRows(model, conformRows(model, src), src);
+    scoreMatrix(model, conformMatrix(model, src), src);
   }
 }
 

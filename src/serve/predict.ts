@@ -1,6 +1,6 @@
 /**
  * The prediction core shared by every protocol (v1, predict-by-id, MLflow, KServe V2): rows →
- * conformed frame → scores → one answer per row with a UUIDv7 id, plus one prediction-log record
+ * converted rows → fused scores (fused.ts) → one answer per row with a UUIDv7 id, plus one prediction-log record
  * per row handed to the configured sink (awaited, so a durable log answers after its commit).
  */
 import { ModelyardError } from '../errors.js';
@@ -10,8 +10,8 @@ import type { UnseenPolicy } from '../schema/types.js';
 import { uuidv7 } from '../util/uuidv7.js';
 import type { Served } from './hub.js';
 import type { PredictionSink } from './options.js';
-import { conformRows, type RowSource } from './rows.js';
-import { scoreRows } from './score.js';
+import { scoreMatrix } from './fused.js';
+import { conformMatrix, type RowSource } from './rows.js';
 
 export interface PredictInput {
   served: Served;
@@ -62,8 +62,8 @@ export async function predictRows(input: PredictInput): Promise<PredictOutput> {
   const { served, src } = input;
   checkBatch(src.n, input.maxBatchRows);
   const model = served.model;
-  const conformed = conformRows(model, src, input.unseen ?? 'error');
-  const p = scoreRows(model, conformed, src, input.threshold);
+  const conformed = conformMatrix(model, src, input.unseen ?? 'error');
+  const p = scoreMatrix(model, conformed, src, input.threshold);
   const n = p.n;
   const k = model.nClasses;
   const classes = model.target.classes;

@@ -116,7 +116,39 @@ export interface ConformedRows {
 }
 
 /**
- * Builds the conformed frame for `model` from `src`.
+ * The request's rows converted for the model, column-major: feature `j` (schema order) of row `i`
+ * is `X[j * n + i]` — a number (NaN = missing; booleans 0/1, datetimes epoch ms) or, for a
+ * categorical feature, the category's code in the schema's categories (−1 = missing). The fused
+ * scoring path (fused.ts) reads it directly; {@link conformRows} wraps the same values in a frame.
+ */
+export interface RowMatrix {
+  X: Float64Array;
+  n: number;
+  segments?: (string | null)[];
+  warnings: string[];
+}
+
+/**
+ * Converts and validates `src` for `model` (one pass per column, as {@link conformRows}; the same
+ * errors in the same order).
+ *
+ * @example
+ * ```ts
+ * const { X, n } = conformMatrix(model, recordSource([{ age: 31, plan: 'pro' }]));
+ * ```
+ */
+export function conformMatrix(model: Model, src: RowSource, unseen: UnseenPolicy = 'error'): RowMatrix {
+  const n = src.n;
+  const warnings: string[] = [];
+  const convs = convertersOf(model);
+  const X = new Float64Array(convs.length * n);
+  for (let j = 0; j < convs.length; j++) fillColumn(convs[j], src, n, unseen, warnings, X, j * n);
+  return { X, n, segments: model.segments ? segmentValues(model.segments.by, src, n) : undefined, warnings };
+}
+
+/**
+ * Builds the conformed frame for `model` from `src` (the reference path: a frame any learner's
+ * `predict` takes).
  *
  * @example
  * ```ts
@@ -125,43 +157,51 @@ export interface ConformedRows {
  * ```
  */
 export function conformRows(model: Model, src: RowSource, unseen: UnseenPolicy = 'error'): ConformedRows {
-  const n = src.n;
-  const warnings: string[] = [];
-  const cols: Column[] = [];
-  for (const conv of convertersOf(model)) cols.push(convertColumn(conv, src, n, unseen, warnings));
-  let segments: (string | null)[] | undefined;
-  if (model.segments) {
-    const by = model.segments.by;
-    segments = new Array(n);
-    let seen = false;
-    for (let i = 0; i < n; i++) {
-      const v = src.value(i, by);
-      if (v !== undefined) seen = true;
-      if (v === null || v === undefined || v === '') segments[i] = null;
-      else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') segments[i] = String(v);
-      else throw typeError(src, i, by, v, 'a segment value (string or number)');
-    }
-    if (!seen && n > 0 && !(src.has?.(by) ?? false)) {
-      throw new ModelyardError('COLUMN_MISSING', `the segment column "${by}" is missing from every row (this model routes rows by it)`, { column: by, field: src.field(0, by) });
-    }
-  }
-  return { X: new Frame(cols, n), segments, warnings };
+  const m = conformMatrix(model, src, unseen);
+  return { X: matrixFrame(model, m.X, m.n), segments: m.segments, warnings: m.warnings };
 }
 
-function convertColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPolicy, warnings: string[]): Column {
+/** The frame `conform` would give for a {@link RowMatrix}'s values (number columns view `X`). */
+export function matrixFrame(model: Model, X: Float64Array, n: number): Frame {
+  const cols: Column[] = convertersOf(model).map(({ spec }, j) => {
+    const v = X.subarray(j * n, (j + 1) * n);
+    if (spec.kind === 'categorical') return { type: 'string', name: spec.name, codes: Int32Array.from(v), dictionary: spec.categories ?? [] };
+    const storage = spec.kind === 'boolean' ? 'boolean' : spec.kind === 'datetime' ? (spec.dateOnly ? 'date' : 'timestamp') : 'float';
+    return { type: 'number', name: spec.name, values: v, storage };
+  });
+  return new Frame(cols, n);
+}
+
+function segmentValues(by: string, src: RowSource, n: number): (string | null)[] {
+  const segments: (string | null)[] = new Array(n);
+  let seen = false;
+  for (let i = 0; i < n; i++) {
+    const v = src.value(i, by);
+    if (v !== undefined) seen = true;
+    if (v === null || v === undefined || v === '') segments[i] = null;
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') segments[i] = String(v);
+    else throw typeError(src, i, by, v, 'a segment value (string or number)');
+  }
+  if (!seen && n > 0 && !(src.has?.(by) ?? false)) {
+    throw new ModelyardError('COLUMN_MISSING', `the segment column "${by}" is missing from every row (this model routes rows by it)`, { column: by, field: src.field(0, by) });
+  }
+  return segments;
+}
+
+/** Writes column `conv` of every row into `out[off … off + n)` (codes for categorical features). */
+function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPolicy, warnings: string[], out: Float64Array, off: number): void {
   const spec = conv.spec;
   const name = spec.name;
   let present = src.has?.(name) ?? false;
+  const recs = src.records;
   if (spec.kind === 'categorical') {
-    const codes = new Int32Array(n);
     const index = conv.index!;
-    const recs = src.records;
     for (let i = 0; i < n; i++) {
       let v = recs ? recs[i][name] : src.value(i, name);
       if (typeof v === 'function') v = undefined;
       if (v === undefined || v === null || v === '') {
         if (v !== undefined) present = true;
-        codes[i] = MISSING_CODE;
+        out[off + i] = MISSING_CODE;
         continue;
       }
       present = true;
@@ -181,15 +221,13 @@ function convertColumn(conv: Converter, src: RowSource, n: number, unseen: Unsee
           });
         }
         warnings.push(`row ${i + 1}, ${src.field(i, name)}: unseen category "${clip(key)}" scored as missing`);
-        codes[i] = MISSING_CODE;
-      } else codes[i] = c;
+        out[off + i] = MISSING_CODE;
+      } else out[off + i] = c;
     }
     checkPresent(present, src, n, name);
-    return { type: 'string', name, codes, dictionary: spec.categories ?? [] };
+    return;
   }
-  const values = new Float64Array(n);
   const kind = spec.kind;
-  const recs = src.records;
   for (let i = 0; i < n; i++) {
     let v = recs ? recs[i][name] : src.value(i, name);
     if (typeof v === 'function') v = undefined;
@@ -198,23 +236,21 @@ function convertColumn(conv: Converter, src: RowSource, n: number, unseen: Unsee
       // JSON cannot spell NaN/Infinity, but 1e999 parses to Infinity.
       if (!Number.isFinite(v)) throw invalid(src, i, name, String(v));
       if (kind === 'boolean' && v !== 0 && v !== 1) throw typeError(src, i, name, v, 'a boolean (true/false or 0/1)');
-      values[i] = v;
+      out[off + i] = v;
     } else if (v === undefined || v === null || v === '') {
       if (v !== undefined) present = true;
-      values[i] = NaN;
+      out[off + i] = NaN;
     } else if (typeof v === 'string') {
       present = true;
-      values[i] = parseText(v, spec, src, i);
+      out[off + i] = parseText(v, spec, src, i);
     } else if (typeof v === 'boolean' && kind === 'boolean') {
       present = true;
-      values[i] = v ? 1 : 0;
+      out[off + i] = v ? 1 : 0;
     } else {
       throw typeError(src, i, name, v, expectedOf(spec));
     }
   }
   checkPresent(present, src, n, name);
-  const storage = kind === 'boolean' ? 'boolean' : kind === 'datetime' ? (spec.dateOnly ? 'date' : 'timestamp') : 'float';
-  return { type: 'number', name, values, storage };
 }
 
 function parseText(v: string, spec: FeatureSpec, src: RowSource, i: number): number {

@@ -87,7 +87,10 @@ function corePlugin(ctx: ServeContext) {
  * ```
  */
 export async function createServer(options: CreateServerOptions = {}): Promise<FastifyInstance> {
-  const opts = resolveOptions(options.log && !options.predictionLog ? { ...options, predictionLog: options.log } : options);
+  // A writer in `off` mode drops prediction records (and a shadow challenger's with them): then no
+  // records are built at all, which saves a record object per row on the request path.
+  const logSink = options.log && options.log.mode !== 'off' ? options.log : undefined;
+  const opts = resolveOptions(logSink && !options.predictionLog ? { ...options, predictionLog: logSink } : options);
   const env = options.env ?? process.env;
   let ownRegistry = false;
   let registryPromise: Promise<Registry> | null = null;

@@ -54,29 +54,15 @@ export class DatetimeExpander {
       const doy = new Float64Array(n);
       const hour = c.dateOnly ? undefined : new Float64Array(n);
       const days = new Float64Array(n);
+      const cell = new Float64Array(6);
       for (let i = 0; i < n; i++) {
-        const ms = v[i];
-        if (ms !== ms) {
-          year[i] = month[i] = dow[i] = doy[i] = days[i] = NaN;
-          if (hour) hour[i] = NaN;
-          continue;
-        }
-        const d = Math.floor(ms / MS_PER_DAY);
-        // Civil date from days since 1970-01-01 (Hinnant): eras of 400 years, March-based years.
-        const z = d + 719468;
-        const era = Math.floor(z / 146097);
-        const doe = z - era * 146097;
-        const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-        const doyMar = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-        const mp = Math.floor((5 * doyMar + 2) / 153);
-        const m = mp < 10 ? mp + 3 : mp - 9;
-        const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-        year[i] = y;
-        month[i] = m;
-        dow[i] = (((d + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (Monday = 0 → 3)
-        doy[i] = d - daysFromCivil(y) + 1;
-        if (hour) hour[i] = Math.floor((ms - d * MS_PER_DAY) / MS_PER_HOUR);
-        days[i] = ms / MS_PER_DAY;
+        datetimeValues(v[i], cell);
+        year[i] = cell[0];
+        month[i] = cell[1];
+        dow[i] = cell[2];
+        doy[i] = cell[3];
+        if (hour) hour[i] = cell[4];
+        days[i] = cell[5];
       }
       const parts = c.dateOnly ? [year, month, dow, doy, days] : [year, month, dow, doy, hour!, days];
       const names = this.outputNames(c.name);
@@ -98,6 +84,34 @@ export class DatetimeExpander {
     if (!Array.isArray(dateOnly) || dateOnly.length !== names.length) throw new ModelyardError('ARTIFACT_CORRUPT', 'transform state: datetime lists differ in length');
     return new DatetimeExpander(names.map((name, j) => ({ name, dateOnly: dateOnly[j] === true })));
   }
+}
+
+/**
+ * The parts of one value (epoch ms; NaN = missing → every part NaN) into `out`: year, month, day of
+ * week, day of year, hour, days since the epoch — the per-row step of {@link DatetimeExpander},
+ * shared with the serving path's fused design rows (transform/design-plan.ts).
+ */
+export function datetimeValues(ms: number, out: Float64Array): void {
+  if (ms !== ms) {
+    out[0] = out[1] = out[2] = out[3] = out[4] = out[5] = NaN;
+    return;
+  }
+  const d = Math.floor(ms / MS_PER_DAY);
+  // Civil date from days since 1970-01-01 (Hinnant): eras of 400 years, March-based years.
+  const z = d + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doyMar = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doyMar + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  out[0] = y;
+  out[1] = m;
+  out[2] = (((d + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (Monday = 0 → 3)
+  out[3] = d - daysFromCivil(y) + 1;
+  out[4] = Math.floor((ms - d * MS_PER_DAY) / MS_PER_HOUR);
+  out[5] = ms / MS_PER_DAY;
 }
 
 /** Days since 1970-01-01 of January 1st of year `y` (Hinnant's days_from_civil with m = d = 1). */

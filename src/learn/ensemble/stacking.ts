@@ -143,9 +143,20 @@ export class StackingFitted implements Fitted {
 
   predict(frame: Frame): Float64Array {
     const n = frame.nRows;
-    const cols = this.names.map(() => new Float64Array(n));
-    this.members.forEach((m, j) => writeMeta(cols, j, this.task, this.nClasses, m.predict(frame), null));
+    const cols = this.metaColumns(this.members.map((m) => m.predict(frame)), n);
     return this.meta.predict(new Frame(this.names.map((nm, c) => numberColumn(nm, cols[c])), n));
+  }
+
+  /** Names of the meta learner's input columns. */
+  get metaNames(): readonly string[] {
+    return this.names;
+  }
+
+  /** The meta learner's input columns (one per {@link metaNames}) from the members' outputs on `n` rows. */
+  metaColumns(outputs: readonly Float64Array[], n: number): Float64Array[] {
+    const cols = this.names.map(() => new Float64Array(n));
+    outputs.forEach((p, j) => writeMeta(cols, j, this.task, this.nClasses, p, null));
+    return cols;
   }
 
   featureImportance(): Record<string, number> {

@@ -103,12 +103,15 @@ export class VotingFitted implements Fitted {
   ) {}
 
   predict(frame: Frame): Float64Array {
-    const n = frame.nRows;
+    return this.combine(this.members.map((m) => m.predict(frame)), frame.nRows);
+  }
+
+  /** The ensemble's output from its members' outputs on `n` rows (member order). */
+  combine(outputs: readonly Float64Array[], n: number): Float64Array {
     const k = this.task === 'regression' ? 1 : this.nClasses;
     const out = new Float64Array(n * k);
     const hard = this.voting === 'hard' && this.task !== 'regression';
-    this.members.forEach((m, j) => {
-      const p = m.predict(frame);
+    outputs.forEach((p, j) => {
       const w = this.weights[j];
       if (!hard) {
         for (let i = 0; i < out.length; i++) out[i] += w * p[i];

@@ -19,7 +19,7 @@
 import { ModelyardError } from '../../errors.js';
 import type { Frame } from '../../frame/frame.js';
 import type { FeatureSpec, Task } from '../../schema/types.js';
-import { DesignBuilder } from '../../transform/design.js';
+import { DesignBuilder, type DesignMatrix } from '../../transform/design.js';
 import { resolveParams, type ParamSpecs } from '../params.js';
 import type { Fitted, Json, Learner, LearnerKind, LearnerState, TrainSet, TypedArray } from '../types.js';
 import { fitElasticNet } from './enet.js';
@@ -180,7 +180,16 @@ export class LinearFitted implements Fitted {
   }
 
   predict(frame: Frame): Float64Array {
-    const m = this.builder.transform(frame);
+    return this.predictDesign(this.builder.transform(frame));
+  }
+
+  /** The fitted preprocessing (for the serving path's compiled design rows, transform/design-plan.ts). */
+  get design(): DesignBuilder {
+    return this.builder;
+  }
+
+  /** Scores a design matrix built by {@link design} (or a plan compiled from it). */
+  predictDesign(m: DesignMatrix): Float64Array {
     const n = m.nRows;
     const d = m.nCols;
     const X = m.values;
