@@ -104,5 +104,7 @@ export async function openLogStore(loc: LogLocation, opts: OpenLogOptions = {}):
   const { openSqliteLogStore } = await import('./stores/sqlite/sqlite-log-store.js');
   const sync = opts.sync ?? (opts.env ?? process.env).MODELYARD_LOG_SYNC ?? 'normal';
   if (sync !== 'normal' && sync !== 'full') throw new ModelyardError('USAGE', `MODELYARD_LOG_SYNC=${sync}: use normal or full`, { flag: 'MODELYARD_LOG_SYNC' });
-  return openSqliteLogStore({ file: loc.file!, synchronous: sync === 'full' ? 'FULL' : 'NORMAL', ...(opts.timeoutMs ? { busyTimeoutMs: opts.timeoutMs } : {}) });
+  // MODELYARD_LOG_THREAD=0: insert on the calling thread (see stores/sqlite/insert-thread.ts).
+  const thread = (opts.env ?? process.env).MODELYARD_LOG_THREAD !== '0';
+  return openSqliteLogStore({ file: loc.file!, synchronous: sync === 'full' ? 'FULL' : 'NORMAL', thread, ...(opts.timeoutMs ? { busyTimeoutMs: opts.timeoutMs } : {}) });
 }

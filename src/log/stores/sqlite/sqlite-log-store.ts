@@ -10,6 +10,11 @@
  *   survives power loss. Group commit makes that one fsync per batch, but better-sqlite3 is
  *   synchronous: the fsync (≈ 5 ms on the benchmark VM's disk) blocks the event loop, which costs
  *   serving throughput (bench/log measures both).
+ *
+ * Inserts run on a worker thread with its own connection (insert-thread.ts) unless `thread: false`
+ * (or `MODELYARD_LOG_THREAD=0`): the serving thread then neither does the B-tree work nor waits on
+ * the commit's write/fsync; `insert()` still resolves only after `COMMIT` returned. Reads stay on
+ * this thread's connection (WAL readers do not block the writer).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +26,7 @@ import {
   EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, predictionRow, toEvent, toFeedback, toLoggedPrediction,
 } from '../rows.js';
 import { ddl, eventsQuery, feedbackQuery, predictionsQuery, qmark } from '../sql.js';
+import { InsertThread, insertWorkerUrl } from './insert-thread.js';
 
 export interface SqliteLogStoreOptions {
   file: string;
@@ -28,6 +34,8 @@ export interface SqliteLogStoreOptions {
   busyTimeoutMs?: number;
   /** `NORMAL` (default: survives a crash, not power loss) or `FULL` (fsync per commit). See the module doc. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Insert on a worker thread (default true when the worker script is available). */
+  thread?: boolean;
 }
 
 const insertSql = (table: string, cols: readonly string[]): string =>
@@ -75,11 +83,14 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   const matchAny = matchStmt(false);
   const matchModel = matchStmt(true);
   let closed = false;
+  const workerUrl = opts.thread === false ? null : insertWorkerUrl();
+  const thread = workerUrl ? new InsertThread(workerUrl, { file, busyTimeoutMs: opts.busyTimeoutMs ?? 2000, synchronous: opts.synchronous ?? 'NORMAL' }) : null;
 
   return {
     dialect: 'sqlite',
     location: file,
     async insert(batch) {
+      if (thread) return thread.insert(batch);
       return insertImmediate(batch);
     },
     async ping() {
@@ -136,6 +147,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     async close() {
       if (closed) return;
       closed = true;
+      await thread?.close();
       db.close();
     },
   };
