@@ -19,6 +19,7 @@
 import { ModelyardError } from '../../errors.js';
 import type { Column, Frame } from '../../frame/frame.js';
 import type { Binner } from '../binning/binner.js';
+import { completeForest, scoreBlockComplete } from './complete-trees.js';
 import type { GrownTree } from './grow.js';
 
 export interface ForestArrays {
@@ -161,23 +162,35 @@ export function scoreColumns(forest: ForestArrays, base: Float64Array, cols: rea
   const F = cols.length;
   const K = base.length;
   const X = new Float64Array(BLOCK * F);
+  // Shallow, all-numeric models (the usual case) use the padded complete-tree layout.
+  const complete = completeForest(forest);
   for (let s = from; s < to; s += BLOCK) {
     const m = Math.min(BLOCK, to - s);
-    // Row-major copy of the block.
+    // Row-major copy of the block, noting whether it holds a missing value.
+    let nan = 0;
     for (let f = 0; f < F; f++) {
       const c = cols[f];
       if (c instanceof Float64Array || c.type === 'number') {
         const v = c instanceof Float64Array ? c : c.values;
-        for (let i = 0; i < m; i++) X[i * F + f] = v[s + i];
+        for (let i = 0; i < m; i++) {
+          const x = v[s + i];
+          X[i * F + f] = x;
+          nan |= bit(x !== x);
+        }
       } else {
         const codes = c.codes;
         for (let i = 0; i < m; i++) {
           const code = codes[s + i];
           X[i * F + f] = code < 0 ? NaN : code;
+          nan |= bit(code < 0);
         }
       }
     }
-    scoreBlock(forest, F, K, base, X, m, out, (s - from + outRow) * K);
+    const o = (s - from + outRow) * K;
+    if (complete) {
+      for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) out[o + i * K + k] = base[k];
+      scoreBlockComplete(complete, F, K, X, m, out, o, nan !== 0);
+    } else scoreBlock(forest, F, K, base, X, m, out, o);
   }
 }
 

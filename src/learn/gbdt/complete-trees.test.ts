@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { encodeStrings, Frame, numberColumn } from '../../frame/frame.js';
+import { Rng } from '../../util/random.js';
+import { completeForest } from './complete-trees.js';
+import { step, type ForestArrays } from './forest.js';
+import { GbdtFitted, gbdtKind } from './gbdt.js';
+
+/** Reference scores: walk every tree node by node (the serving path's step), n × K. */
+function walk(forest: ForestArrays, base: Float64Array, cols: Float64Array[], n: number): Float64Array {
+  const K = base.length;
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) out[i * K + k] = base[k];
+    for (let t = 0; t < forest.roots.length; t++) {
+      let node = forest.roots[t];
+      while (forest.feat[node] >= 0) node = step(forest, node, cols[forest.feat[node]][i]);
+      out[i * K + (t % K)] += forest.thr[node];
+    }
+  }
+  return out;
+}
+
+function data(n: number, seed: number, missing: number): { cols: Float64Array[]; y: Float64Array } {
+  const rng = new Rng(seed);
+  const cols = Array.from({ length: 5 }, () => new Float64Array(n));
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (const c of cols) c[i] = rng.next() < missing ? NaN : rng.next() * 4 - 2;
+    const a = cols[0][i] === cols[0][i] ? cols[0][i] : 1.5;
+    const s = a + 0.5 * (cols[1][i] || 0) * (cols[2][i] || 0) + 0.3 * rng.next();
+    y[i] = s > 0.6 ? 2 : s > -0.4 ? 1 : 0;
+  }
+  return { cols, y };
+}
+
+describe('complete-tree batch predictor', () => {
+  it('matches the node walk bit for bit: missing values, leaves above max depth, several classes', () => {
+    const n = 3000;
+    const { cols, y } = data(n, 7, 0.1);
+    const frame = new Frame(cols.map((c, j) => numberColumn(`x${j}`, c)));
+    // min_samples_leaf large enough that many leaves stop above max_depth (padding is exercised).
+    const fitted = gbdtKind
+      .create({ rounds: 15, max_depth: 5, max_leaves: 20, min_samples_leaf: 60, early_stopping_rounds: 0 })
+      .fit({ frame, features: [], task: 'multiclass', nClasses: 3, y, seed: 1, threads: 1 }) as GbdtFitted;
+    const c = completeForest(fitted.forest);
+    expect(c).not.toBeNull();
+    expect(c!.depth).toBe(5);
+    // A leaf above depth 5 exists, so some pass-through nodes were added.
+    expect(c!.thr.some((t) => t === Infinity)).toBe(true);
+    const raw = fitted.predictRaw(frame);
+    const ref = walk(fitted.forest, (fitted as unknown as { base: Float64Array }).base, cols, n);
+    expect(Array.from(raw)).toEqual(Array.from(ref));
+    // A frame without NaN takes the other (no missing-term) branch; same answers.
+    const clean = data(n, 8, 0);
+    const raw2 = fitted.predictRaw(new Frame(clean.cols.map((c2, j) => numberColumn(`x${j}`, c2))));
+    expect(Array.from(raw2)).toEqual(Array.from(walk(fitted.forest, (fitted as unknown as { base: Float64Array }).base, clean.cols, n)));
+  });
+
+  it('is not used for trees with categorical splits or deeper than 8 levels', () => {
+    const n = 2000;
+    const rng = new Rng(3);
+    const cats = Array.from({ length: n }, (_, i) => ['a', 'b', 'c', 'd', 'e', 'f'][i % 6]);
+    const y = Float64Array.from(cats, (c) => (c === 'b' || c === 'e' ? 1 : 0) + 0.1 * rng.next());
+    const frame = new Frame([encodeStrings('c', cats)]);
+    const cat = gbdtKind.create({ rounds: 2, early_stopping_rounds: 0 }).fit({ frame, features: [], task: 'regression', nClasses: 1, y, seed: 1, threads: 1 }) as GbdtFitted;
+    expect(completeForest(cat.forest)).toBeNull();
+    const x = Float64Array.from({ length: n }, () => rng.next());
+    const yd = Float64Array.from(x, (v) => Math.sin(40 * v));
+    const deep = gbdtKind
+      .create({ rounds: 1, max_leaves: 200, max_depth: 0, min_samples_leaf: 1, learning_rate: 1, early_stopping_rounds: 0 })
+      .fit({ frame: new Frame([numberColumn('x', x)]), features: [], task: 'regression', nClasses: 1, y: yd, seed: 1, threads: 1 }) as GbdtFitted;
+    expect(completeForest(deep.forest)).toBeNull();
+    // The node walker still serves them, same as one-row scoring.
+    const p = deep.predict(new Frame([numberColumn('x', x)]));
+    expect(p[5]).toBe(deep.predictRow([x[5]])[0]);
+  });
+});
