@@ -52,6 +52,7 @@ done
 post() { curl -s -o "$DATA/$1.json" -w "%{http_code}" -X POST "$URL/v1/models/lead-scoring/predict-by-id" -H 'content-type: application/json' -d "$2"; }
 echo "raw id array:      HTTP $(post by_array '["L100007", "L100008"]')  $(cat $DATA/by_array.json)"
 echo "{ids: [...]}:      HTTP $(post by_object '{"ids": ["L100007"], "threshold": 0.3}')  $(cat $DATA/by_object.json)"
+echo "{lead_ids: [...]}: HTTP $(post by_lead_ids '{"lead_ids": ["L100008"]}')  $(cat $DATA/by_lead_ids.json)"
 echo "unknown id:        HTTP $(post unknown '["L999999"]')  $(cat $DATA/unknown.json)"
 IDS=$(node -e 'console.log(JSON.stringify(Array.from({ length: 2001 }, (_, i) => "L" + (100000 + i))))')
 echo "2001 ids:          HTTP $(post too_many "$IDS")  $(cat $DATA/too_many.json)"

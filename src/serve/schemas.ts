@@ -44,15 +44,21 @@ export const PredictBody = Type.Object(
 export type PredictBody = Static<typeof PredictBody>;
 
 const Id = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Number()]);
+/**
+ * Besides `ids`, one named id list — `lead_ids`, `customer_ids`, … (seed 004's `{"lead_ids": […]}`) —
+ * means the same. The schema lets extra array-valued keys through; the route refuses any that is
+ * not a `<name>_ids` key (TypeBox's compiler has no patternProperties).
+ */
+export const NAMED_IDS = /^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*_ids$/;
 export const ByIdBody = Type.Union([
   Type.Object(
     {
-      ids: Type.Array(Id),
+      ids: Type.Optional(Type.Array(Id)),
       threshold: Type.Optional(Threshold),
       return_probabilities: Type.Optional(ReturnProba),
       unseen: Type.Optional(Unseen),
     },
-    { additionalProperties: false },
+    { additionalProperties: Type.Array(Id) },
   ),
   Type.Array(Id),
 ]);

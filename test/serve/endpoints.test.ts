@@ -216,6 +216,18 @@ describe.each([
     expectError(await send(app, { method: 'POST', url: '/v1/models/price/predict-by-id', body: { ids: ['C1'] } }), 503, 'FEATURE_SOURCE');
   });
 
+  it('POST predict-by-id: a named id list ({"lead_ids": [...]}, seed 004) is the same as ids; the ids come once', async () => {
+    const named = await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { lead_ids: ['C2', 'C1'], threshold: 0.3 } });
+    expect(named.status, named.text).toBe(200);
+    const plain = await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { ids: ['C2', 'C1'], threshold: 0.3 } });
+    expect(named.json.predictions.map((p: { entity_id: string; probability: number }) => [p.entity_id, p.probability])).toEqual(plain.json.predictions.map((p: { entity_id: string; probability: number }) => [p.entity_id, p.probability]));
+    expectError(await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { lead_ids: ['C1', 'nope'] } }), 404, 'ENTITY_NOT_FOUND', 'lead_ids[1]');
+    expectError(await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { ids: ['C1'], lead_ids: ['C2'] } }), 400, 'REQUEST_INVALID', 'lead_ids');
+    expectError(await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { threshold: 0.3 } }), 400, 'REQUEST_INVALID');
+    expectError(await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { lead_ids: 'C1' } }), 400, 'REQUEST_INVALID');
+    expectError(await send(app, { method: 'POST', url: '/v1/models/credit/predict-by-id', body: { leads: ['C1'] } }), 400, 'REQUEST_INVALID');
+  });
+
   it('MLflow /invocations: dataframe_split, dataframe_records, instances, inputs', async () => {
     const cols = ['x1', 'x2', 'x3', 'x4', 'c1'];
     const vals = [0.5, -1, null, 2, 'beta'];

@@ -58,6 +58,11 @@ describe('examples/lead-scoring', () => {
     // The HTTP answer is the same model's probability as the CLI's for the same lead.
     expect(byArray.predictions[0].probability).toBeCloseTo(Number(rows[0].split(',')[2]), 12);
     expect(r.stdout).toMatch(/\{ids: \[\.\.\.\]\}: +HTTP 200/);
+    // The seed's {"lead_ids": [...]} body is accepted as is.
+    expect(r.stdout).toMatch(/\{lead_ids: \[\.\.\.\]\}: +HTTP 200/);
+    const byLeadIds = read('by_lead_ids');
+    expect(byLeadIds.predictions.map((p: { entity_id: string }) => p.entity_id)).toEqual(['L100008']);
+    expect(byLeadIds.predictions[0].probability).toBe(byArray.predictions[1].probability);
     expect(read('unknown').error.code).toBe('ENTITY_NOT_FOUND');
     expect(r.stdout).toMatch(/unknown id: +HTTP 404/);
     expect(read('too_many').error.code).toBe('BATCH_TOO_LARGE');

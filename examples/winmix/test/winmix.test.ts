@@ -5,7 +5,7 @@
  * CSV, --info), serving the champion with the prediction log, two "live" seasons replayed round by
  * round with feedback, the monitor's decay and confident-mistake alerts, the automatic retrain to a
  * challenger, shadow scoring, the champion/challenger decision and a promotion that needs --approve —
- * and a point-in-time check of the features. 16 teams and 100-tree forests in CI; the README's
+ * and a point-in-time check of the features. 16 teams and 50-tree forests in CI; the README's
  * 20 teams and 200 trees with MODELYARD_EXAMPLES_FULL=1.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ describe('examples/winmix', { timeout: 600_000 }, () => {
     const file = path.join(dir, 'pipeline.yaml');
     if (!FULL) {
       patchAll(file, 'params: { teams: 20, seasons: 8,', 'params: { teams: 16, seasons: 8,');
-      patchAll(file, 'trees: 200', 'trees: 100');
+      patchAll(file, 'trees: 200', 'trees: 50');
     }
     const r = spawnSync('sh', [path.join(dir, 'run.sh')], {
       env: { ...process.env, MODELYARD_BIN: BIN, MODELYARD_HOME: home, MODELYARD_REGISTRY: '', PORT: String(20000 + Math.floor(Math.random() * 20000)) },

@@ -7,7 +7,7 @@ import { ModelyardError } from '../../errors.js';
 import type { Served } from '../hub.js';
 import { checkBatch, predictRows } from '../predict.js';
 import { recordSource } from '../rows.js';
-import { ByIdBody, ModelParams, PredictBody, PredictResponse } from '../schemas.js';
+import { ByIdBody, ModelParams, NAMED_IDS, PredictBody, PredictResponse } from '../schemas.js';
 import { countPredictions, servedFor, v1Body } from './common.js';
 
 /** Public description of one loaded version (schema, task, classes). */
@@ -103,7 +103,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
       ...predictAuth,
       schema: {
         tags: ['predict'],
-        summary: 'Score rows whose features are fetched by id from the model\'s SQL feature source: {"ids": [...]} or a bare array',
+        summary: 'Score rows whose features are fetched by id from the model\'s SQL feature source: {"ids": [...]}, a bare array, or a named list such as {"lead_ids": [...]}',
         params: ModelParams,
         body: ByIdBody,
         response: { 200: PredictResponse },
@@ -111,8 +111,19 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const body = Array.isArray(req.body) ? { ids: req.body } : req.body;
-      const ids = body.ids.map(String);
-      checkBatch(ids.length, opts.maxBatchRows, 'ids');
+      // The ids come once: `ids`, a bare array, or one named list such as `lead_ids` (NAMED_IDS).
+      const known = new Set(['ids', 'threshold', 'return_probabilities', 'unseen']);
+      for (const k of Object.keys(body)) {
+        if (!known.has(k) && !NAMED_IDS.test(k)) throw new ModelyardError('REQUEST_INVALID', `unknown field "${k}" (ids go in "ids" or one "<name>_ids" list)`, { field: k });
+      }
+      const lists = Object.keys(body).filter((k) => k === 'ids' || NAMED_IDS.test(k));
+      if (lists.length !== 1) {
+        throw new ModelyardError('REQUEST_INVALID', lists.length === 0 ? 'give the ids as "ids": [...], a bare array, or one "<name>_ids": [...] list' : `give the ids once, not as ${lists.map((k) => `"${k}"`).join(' and ')}`, { field: lists[1] ?? 'ids' });
+      }
+      const field = lists[0];
+      const given = (body as Record<string, unknown>)[field] as (string | number)[];
+      const ids = given.map(String);
+      checkBatch(ids.length, opts.maxBatchRows, field);
       const served = await servedFor(app, req, req.params.name);
       const source = await app.yard.featureSource(served.name);
       const rows = await source.get(ids);
@@ -120,7 +131,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
       for (let i = 0; i < ids.length && missing.length < 10; i++) if (!rows.has(ids[i])) missing.push(i);
       if (missing.length > 0) {
         const shown = missing.map((i) => `"${ids[i].slice(0, 60)}"`).join(', ');
-        throw new ModelyardError('ENTITY_NOT_FOUND', `no features for id${missing.length > 1 ? 's' : ''} ${shown} in ${source.source.describe}`, { field: `ids[${missing[0]}]`, row: missing[0] + 1 });
+        throw new ModelyardError('ENTITY_NOT_FOUND', `no features for id${missing.length > 1 ? 's' : ''} ${shown} in ${source.source.describe}`, { field: `${field}[${missing[0]}]`, row: missing[0] + 1 });
       }
       const out = await predictRows({
         served,
@@ -128,7 +139,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         threshold: body.threshold,
         returnProbabilities: body.return_probabilities,
         unseen: body.unseen,
-        entityIds: body.ids,
+        entityIds: given,
         requestId: req.id,
         maxBatchRows: opts.maxBatchRows,
         startedAt: req.startedAt,
