@@ -23,9 +23,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
 // Packages loaded from node_modules rather than bundled: native addons (found next to their own
-// files), pino (its transports start worker threads from files resolved by name), optional
-// drivers, and pg (one instance shared with src/util/pg.ts).
-const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|pino|thread-stream|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
+// files), optional drivers, and pg (one instance shared with src/util/pg.ts). pino's and
+// thread-stream's transport workers are started from their original files (the __dirname rewrite).
+const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
 const DIRNAME = /(?<![.\w$])__(dirname|filename)\b/g;
 
 /** An expression for the original location of `file` (a folder when `dir`), relative to the chunk. */
