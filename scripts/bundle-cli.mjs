@@ -38,6 +38,15 @@ function originalPath(file, dir) {
 const plugin = {
   name: 'modelyard-cli',
   setup(b) {
+    // commander requires child_process at load for executable subcommands, which modelyard has
+    // none of; loading it (and net) on first use instead keeps it out of every start-up.
+    b.onResolve({ filter: /^node:child_process$/ }, (a) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: 'lazy-child-process', namespace: 'modelyard-lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'modelyard-lazy' }, () => ({
+      contents: "let m; const load = () => (m ??= require('node:child_process')); module.exports = { spawn: (...a) => load().spawn(...a) };",
+      loader: 'js',
+    }));
     // Bare specifiers: external unless listed above (relative requires inside bundled packages resolve normally).
     b.onResolve({ filter: /^[^./]/ }, (a) => {
       if (a.path.startsWith('node:')) return { external: true };
@@ -74,6 +83,9 @@ const result = await esbuild.build({
   target: 'node20',
   outdir: OUT,
   metafile: true,
+  // Less to scan at load; identifiers are kept, so stack traces and function names stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   plugins: [plugin],
   // pg's optional native and Cloudflare drivers are required inside try/catch or on demand only.
