@@ -23,10 +23,28 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
 // Packages loaded from node_modules rather than bundled: native addons (found next to their own
-// files), pino (its transports start worker threads from files resolved by name), optional
-// drivers, and pg (one instance shared with src/util/pg.ts).
-const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|pino|thread-stream|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
+// files), optional drivers, and pg (one instance shared with src/util/pg.ts). pino's and
+// thread-stream's transport workers are started from their original files (the __dirname rewrite).
+const EXTERNAL_PACKAGES = /^(better-sqlite3|bindings|@duckdb\/[^/]+|pg|pg-native|pg-cloudflare|tsx|esbuild|fsevents|typescript|vitest)(\/|$)/;
 const DIRNAME = /(?<![.\w$])__(dirname|filename)\b/g;
+
+const STATIC_IMPORT = /^import (?:([\w$]+)|\{([^}]*)\}) from '([^'.][^']*)';$/gm;
+
+/**
+ * Our modules' static imports of Node built-ins and of external (CommonJS) packages, as `require`
+ * (the chunk's createRequire, named `__myRequire` as a module may declare its own `require`).
+ * An ES-module import of a built-in makes Node build a facade that reads every export, running
+ * lazy getters such as fs.ReadStream (loads the streams modules) and crypto.webcrypto; one of a
+ * CommonJS package first scans its source for export names (better-sqlite3: ~8 ms of a
+ * `models list`). For both, `import x from` is `module.exports`, as `require` returns. tsc emits
+ * only the two forms matched here.
+ */
+function requireExternals(src) {
+  return src.replace(STATIC_IMPORT, (m, def, named, spec) => {
+    if (!spec.startsWith('node:') && !EXTERNAL_PACKAGES.test(spec)) return m;
+    return def ? `const ${def} = __myRequire('${spec}');` : `const {${named.replace(/\b([\w$]+) as ([\w$]+)/g, '$1: $2')}} = __myRequire('${spec}');`;
+  });
+}
 
 /** An expression for the original location of `file` (a folder when `dir`), relative to the chunk. */
 function originalPath(file, dir) {
@@ -38,6 +56,15 @@ function originalPath(file, dir) {
 const plugin = {
   name: 'modelyard-cli',
   setup(b) {
+    // commander requires child_process at load for executable subcommands, which modelyard has
+    // none of; loading it (and net) on first use instead keeps it out of every start-up.
+    b.onResolve({ filter: /^node:child_process$/ }, (a) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: 'lazy-child-process', namespace: 'modelyard-lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'modelyard-lazy' }, () => ({
+      contents: "let m; const load = () => (m ??= require('node:child_process')); module.exports = { spawn: (...a) => load().spawn(...a) };",
+      loader: 'js',
+    }));
     // Bare specifiers: external unless listed above (relative requires inside bundled packages resolve normally).
     b.onResolve({ filter: /^[^./]/ }, (a) => {
       if (a.path.startsWith('node:')) return { external: true };
@@ -54,7 +81,7 @@ const plugin = {
       if (a.path === path.join(DIST, 'registry/stores/kysely.js')) {
         return { contents: "export { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';", loader: 'js', resolveDir: path.dirname(a.path) };
       }
-      let src = await fs.promises.readFile(a.path, 'utf8');
+      let src = requireExternals(await fs.promises.readFile(a.path, 'utf8'));
       if (src.includes('import.meta.url')) {
         const rel = path.relative(OUT, a.path).split(path.sep).join('/');
         src = src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
@@ -74,11 +101,14 @@ const result = await esbuild.build({
   target: 'node20',
   outdir: OUT,
   metafile: true,
+  // Less to scan at load; identifiers are kept, so stack traces and function names stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   plugins: [plugin],
   // pg's optional native and Cloudflare drivers are required inside try/catch or on demand only.
   // CommonJS packages inside an ESM bundle: give them a real `require` for Node built-ins.
-  banner: { js: "import { createRequire as __myCreateRequire } from 'node:module'; import { fileURLToPath as __myFileURLToPath } from 'node:url'; const require = __myCreateRequire(import.meta.url); const __myChunkUrl = import.meta.url;" },
+  banner: { js: "import { createRequire as __myCreateRequire } from 'node:module'; import { fileURLToPath as __myFileURLToPath } from 'node:url'; const require = __myCreateRequire(import.meta.url); const __myRequire = require; const __myChunkUrl = import.meta.url;" },
 });
 const inputs = Object.keys(result.metafile.inputs)
   .map((p) => path.resolve(ROOT, p))
