@@ -7,6 +7,7 @@ import { ModelyardError } from '../../errors.js';
 import type { Served } from '../hub.js';
 import { checkBatch, predictRows, type PredictOutput } from '../predict.js';
 import { recordSource } from '../rows.js';
+import { v1Json } from '../answer-json.js';
 import { ByIdBody, ModelParams, PredictBody, PredictResponse } from '../schemas.js';
 import { countPredictions, servedFor, servedNow, v1Body } from './common.js';
 
@@ -71,6 +72,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         body: PredictBody,
         response: { 200: PredictResponse },
       },
+      serializerCompiler: () => v1Json,
     },
     // Not async: with the model loaded and no prediction sink the answer is built synchronously
     // (no promise per step); otherwise the same steps run once the model / the sink are done.
@@ -116,6 +118,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         body: ByIdBody,
         response: { 200: PredictResponse },
       },
+      serializerCompiler: () => v1Json,
     },
     async (req) => {
       const body = Array.isArray(req.body) ? { ids: req.body } : req.body;
