@@ -56,9 +56,10 @@ export function checkBatch(n: number, max: number, field = 'instances'): void {
  * ```ts
  * const out = await predictRows({ served, src: recordSource(body.instances), requestId, maxBatchRows: 1000, startedAt: performance.now(), logInputs: true });
  * out.rows[0]; // { id: '0193…', prediction: 'yes', probability: 0.82 }
+ * // A promise only when a prediction sink is configured (it resolves after the sink's append).
  * ```
  */
-export async function predictRows(input: PredictInput): Promise<PredictOutput> {
+export function predictRows(input: PredictInput): PredictOutput | Promise<PredictOutput> {
   const { served, src } = input;
   checkBatch(src.n, input.maxBatchRows);
   const model = served.model;
@@ -87,8 +88,11 @@ export async function predictRows(input: PredictInput): Promise<PredictOutput> {
     if (input.entityIds) r.entity_id = input.entityIds[i];
     rows[i] = r;
   }
-  if (input.sink) await input.sink.append(logRecords(input, rows, p, now));
-  return { served, p, rows, warnings: conformed.warnings };
+  const out: PredictOutput = { served, p, rows, warnings: conformed.warnings };
+  // Without a sink the answer is ready now: no promise, no extra microtask on the hot path.
+  if (!input.sink) return out;
+  const logged = input.sink.append(logRecords(input, rows, p, now));
+  return logged ? Promise.resolve(logged).then(() => out) : out;
 }
 
 /** One prediction-log record per row. */

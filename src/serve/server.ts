@@ -131,6 +131,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     bodyLimit: opts.maxBodyBytes,
     // No per-request log lines (they would cost more than a prediction); errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (pino serialises its bindings each time): with request logging
+    // off, the only per-request log lines are errors, and ours carry `request_id` themselves.
+    childLoggerFactory: (logger) => logger,
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];

@@ -12,15 +12,6 @@ let poolPos = POOL.length;
 let lastMs = -1;
 let counter = 0;
 
-function randomBytes16(out: Uint8Array): void {
-  if (poolPos + 16 > POOL.length) {
-    randomFillSync(POOL);
-    poolPos = 0;
-  }
-  out.set(POOL.subarray(poolPos, poolPos + 16));
-  poolPos += 16;
-}
-
 const buf = new Uint8Array(16);
 
 /**
@@ -32,7 +23,13 @@ const buf = new Uint8Array(16);
  * ```
  */
 export function uuidv7(nowMs: number = Date.now()): string {
-  randomBytes16(buf);
+  // Random bytes come from a pool refilled 256 ids at a time (one getrandom call, not one per id).
+  if (poolPos + 16 > POOL.length) {
+    randomFillSync(POOL);
+    poolPos = 0;
+  }
+  const r = poolPos;
+  poolPos += 16;
   let ms = Math.floor(nowMs);
   if (ms <= lastMs) {
     // Same (or earlier: clock stepped back) millisecond: bump the counter; on overflow borrow the next ms.
@@ -44,7 +41,7 @@ export function uuidv7(nowMs: number = Date.now()): string {
     ms = lastMs;
   } else {
     lastMs = ms;
-    counter = buf[6]! & 0x07; // random start, low enough to leave room for increments
+    counter = POOL[r + 6]! & 0x07; // random start, low enough to leave room for increments
   }
   // 48-bit big-endian milliseconds
   const hi = Math.floor(ms / 0x1000000);
@@ -57,13 +54,10 @@ export function uuidv7(nowMs: number = Date.now()): string {
   buf[5] = lo & 0xff;
   buf[6] = 0x70 | ((counter >>> 8) & 0x0f);
   buf[7] = counter & 0xff;
-  buf[8] = 0x80 | (buf[8]! & 0x3f);
-  let s = '';
-  for (let i = 0; i < 16; i++) {
-    s += HEX[buf[i]!]!;
-    if (i === 3 || i === 5 || i === 7 || i === 9) s += '-';
-  }
-  return s;
+  buf[8] = 0x80 | (POOL[r + 8]! & 0x3f);
+  for (let i = 9; i < 16; i++) buf[i] = POOL[r + i]!;
+  // One template instead of 20 string appends.
+  return `${HEX[buf[0]!]}${HEX[buf[1]!]}${HEX[buf[2]!]}${HEX[buf[3]!]}-${HEX[buf[4]!]}${HEX[buf[5]!]}-${HEX[buf[6]!]}${HEX[buf[7]!]}-${HEX[buf[8]!]}${HEX[buf[9]!]}-${HEX[buf[10]!]}${HEX[buf[11]!]}${HEX[buf[12]!]}${HEX[buf[13]!]}${HEX[buf[14]!]}${HEX[buf[15]!]}`;
 }
 
 /** The creation time (Unix ms) encoded in a UUIDv7. */

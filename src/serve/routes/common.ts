@@ -13,6 +13,18 @@ export async function servedFor(app: FastifyInstance, req: FastifyRequest, ref: 
   return s;
 }
 
+/**
+ * The served version for `ref` when it is already loaded (the usual case), without a promise; null
+ * when it has to be loaded first (then use {@link servedFor}).
+ */
+export function servedNow(app: FastifyInstance, req: FastifyRequest, ref: string): Served | null {
+  const hub = app.yard.hub;
+  if (!hub.ready) throw new ModelyardError('NOT_READY', 'models are still loading', {});
+  const s = hub.peek(ref);
+  if (s) req.served = s;
+  return s ?? null;
+}
+
 /** The v1 answer body. */
 export function v1Body(out: PredictOutput, requestId: string): Record<string, unknown> {
   const s = out.served;

@@ -5,10 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ModelyardError } from '../../errors.js';
 import type { Served } from '../hub.js';
-import { checkBatch, predictRows } from '../predict.js';
+import { checkBatch, predictRows, type PredictOutput } from '../predict.js';
 import { recordSource } from '../rows.js';
+import { v1Json } from '../answer-json.js';
 import { ByIdBody, ModelParams, NAMED_IDS, PredictBody, PredictResponse } from '../schemas.js';
-import { countPredictions, servedFor, v1Body } from './common.js';
+import { countPredictions, servedFor, servedNow, v1Body } from './common.js';
 
 /** Public description of one loaded version (schema, task, classes). */
 export function describeServed(s: Served): Record<string, unknown> {
@@ -71,29 +72,38 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         body: PredictBody,
         response: { 200: PredictResponse },
       },
+      serializerCompiler: () => v1Json,
     },
-    async (req) => {
+    // Not async: with the model loaded and no prediction sink the answer is built synchronously
+    // (no promise per step); otherwise the same steps run once the model / the sink are done.
+    (req) => {
       const body = req.body;
       checkBatch(body.instances.length, opts.maxBatchRows);
-      const served = await servedFor(app, req, req.params.name);
-      if (body.entity_ids && body.entity_ids.length !== body.instances.length) {
-        throw new ModelyardError('LENGTH_MISMATCH', `entity_ids has ${body.entity_ids.length} values for ${body.instances.length} instances`, { field: 'entity_ids' });
-      }
-      const out = await predictRows({
-        served,
-        src: recordSource(body.instances),
-        threshold: body.threshold,
-        returnProbabilities: body.return_probabilities,
-        unseen: body.unseen,
-        entityIds: body.entity_ids,
-        requestId: req.id,
-        maxBatchRows: opts.maxBatchRows,
-        startedAt: req.startedAt,
-        sink: opts.predictionLog,
-        logInputs: opts.logInputs,
-      });
-      countPredictions(app, out);
-      return v1Body(out, req.id);
+      const answer = (served: Served): Record<string, unknown> | Promise<Record<string, unknown>> => {
+        if (body.entity_ids && body.entity_ids.length !== body.instances.length) {
+          throw new ModelyardError('LENGTH_MISMATCH', `entity_ids has ${body.entity_ids.length} values for ${body.instances.length} instances`, { field: 'entity_ids' });
+        }
+        const out = predictRows({
+          served,
+          src: recordSource(body.instances),
+          threshold: body.threshold,
+          returnProbabilities: body.return_probabilities,
+          unseen: body.unseen,
+          entityIds: body.entity_ids,
+          requestId: req.id,
+          maxBatchRows: opts.maxBatchRows,
+          startedAt: req.startedAt,
+          sink: opts.predictionLog,
+          logInputs: opts.logInputs,
+        });
+        const finish = (o: PredictOutput): Record<string, unknown> => {
+          countPredictions(app, o);
+          return v1Body(o, req.id);
+        };
+        return out instanceof Promise ? out.then(finish) : finish(out);
+      };
+      const served = servedNow(app, req, req.params.name);
+      return served ? answer(served) : servedFor(app, req, req.params.name).then(answer);
     },
   );
 
@@ -108,6 +118,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
         body: ByIdBody,
         response: { 200: PredictResponse },
       },
+      serializerCompiler: () => v1Json,
     },
     async (req) => {
       const body = Array.isArray(req.body) ? { ids: req.body } : req.body;
