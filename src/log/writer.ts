@@ -9,8 +9,12 @@
  * Modes:
  * - `durable`: `append()` resolves after the rows are committed — to the store, or, when the store is
  *   unreachable, to the fsync'd local spool. A client that got an answer has its row on disk.
- * - `async`: `append()` resolves at once; the commit starts within `asyncDelayMs` (10 ms) and must
- *   finish within 50 ms under normal load. A crash loses at most the rows of that window.
+ * - `async`: `append()` resolves at once and the commit starts at the end of the event-loop turn
+ *   (or after `asyncDelayMs` when set). The loss window is bounded by back-pressure: while the
+ *   oldest row not yet committed is older than `asyncMaxLagMs` (25 ms), appends wait for their
+ *   commit as in durable mode, so a store that falls behind slows serving down instead of letting
+ *   the uncommitted backlog (what a crash loses) grow. `stats().maxLagMs` is the largest append →
+ *   commit delay seen; test/faults/log-kill.test.ts measures the age of the rows a `kill -9` loses.
  * - `off`: rows are dropped.
  *
  * A failed or timed-out commit marks the store down: that batch and every later one goes to the
@@ -38,8 +42,13 @@ export interface LogWriterOptions {
   mode?: LogMode;
   /** What to keep of inputs: `full` (default), `hashed`, `off`. */
   inputs?: InputsMode;
-  /** async mode: longest a row waits before its commit starts (default 10 ms). */
+  /** async mode: wait this long before starting a commit, to batch more rows (default 0: end of the event-loop turn). */
   asyncDelayMs?: number;
+  /**
+   * async mode: when the oldest uncommitted row is older than this, appends wait for their commit
+   * (default 25 ms; see the module doc).
+   */
+  asyncMaxLagMs?: number;
   /** A commit not confirmed within this time goes to the spool and marks the store down (default 2000 ms). */
   commitTimeoutMs?: number;
   /** Store retry backoff bounds (default 100 ms … 5 s). */
@@ -63,6 +72,10 @@ export interface LogWriterStats {
   rejectedRows: number;
   pendingRows: number;
   lastError: string | null;
+  /** Largest delay from a row's append to the end of its commit (store or spool), ms. */
+  maxLagMs: number;
+  /** async mode: appends that waited for their commit because the backlog was older than `asyncMaxLagMs`. */
+  throttledAppends: number;
 }
 
 interface Waiter {
@@ -75,9 +88,11 @@ interface Pending {
   feedback: FeedbackRecord[];
   events: EventRecord[];
   waiters: Waiter[];
+  /** `performance.now()` of the first append into this batch (0: none yet). */
+  since: number;
 }
 
-const empty = (): Pending => ({ predictions: [], feedback: [], events: [], waiters: [] });
+const empty = (): Pending => ({ predictions: [], feedback: [], events: [], waiters: [], since: 0 });
 const rowCount = (b: LogBatch): number => (b.predictions?.length ?? 0) + (b.feedback?.length ?? 0) + (b.events?.length ?? 0);
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -130,7 +145,9 @@ export class LogWriter {
   private recovering: Promise<void> | null = null;
   private closed = false;
   private readonly o: Required<Omit<LogWriterOptions, 'store' | 'onStateChange' | 'mode' | 'inputs'>> & Pick<LogWriterOptions, 'onStateChange'>;
-  private readonly counters = { committedRows: 0, commits: 0, spooledRows: 0, replayedRows: 0, rejectedRows: 0 };
+  private readonly counters = { committedRows: 0, commits: 0, spooledRows: 0, replayedRows: 0, rejectedRows: 0, maxLagMs: 0, throttledAppends: 0 };
+  /** `since` of the batch being committed (0: none in flight). */
+  private inflightSince = 0;
   private lastError: string | null = null;
   private announced: boolean | null = null;
 
@@ -142,7 +159,8 @@ export class LogWriter {
     this.spool = new Spool(opts.spoolDir);
     this.o = {
       spoolDir: opts.spoolDir,
-      asyncDelayMs: opts.asyncDelayMs ?? 10,
+      asyncDelayMs: opts.asyncDelayMs ?? 0,
+      asyncMaxLagMs: opts.asyncMaxLagMs ?? 25,
       commitTimeoutMs: opts.commitTimeoutMs ?? 2000,
       retryMinMs: opts.retryMinMs ?? 100,
       retryMaxMs: opts.retryMaxMs ?? 5000,
@@ -229,12 +247,24 @@ export class LogWriter {
 
   private enqueued(n: number, forceWait: boolean): Promise<void> {
     this.queuedRows += n;
-    if (this.mode === 'durable' || forceWait) {
+    const now = performance.now();
+    if (this.queue.since === 0) this.queue.since = now;
+    let wait = this.mode === 'durable' || forceWait;
+    if (!wait) {
+      // Back-pressure (module doc): the oldest uncommitted row is in the batch in flight, else in the queue.
+      const oldest = this.inflightSince || this.queue.since;
+      if (now - oldest > this.o.asyncMaxLagMs) {
+        wait = true;
+        this.counters.throttledAppends++;
+      }
+    }
+    if (wait) {
       const p = new Promise<void>((resolve, reject) => this.queue.waiters.push({ resolve, reject }));
       this.kick();
       return p;
     }
-    if (!this.asyncTimer && !this.draining) {
+    if (this.o.asyncDelayMs <= 0) this.kick();
+    else if (!this.asyncTimer && !this.draining) {
       this.asyncTimer = setTimeout(() => {
         this.asyncTimer = null;
         this.kick();
@@ -262,11 +292,15 @@ export class LogWriter {
         const b = this.queue;
         this.queue = empty();
         this.queuedRows = 0;
+        this.inflightSince = b.since;
         try {
           await this.commit(b);
+          if (b.since) this.counters.maxLagMs = Math.max(this.counters.maxLagMs, performance.now() - b.since);
           for (const w of b.waiters) w.resolve();
         } catch (e) {
           for (const w of b.waiters) w.reject(e);
+        } finally {
+          this.inflightSince = 0;
         }
       }
     } finally {

@@ -15,6 +15,7 @@ import type { Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Registry } from '../registry/registry.js';
 import { ShadowScorer } from './shadow.js';
+import { ShadowThread, shadowWorkerUrl } from './shadow-thread.js';
 
 /** The server's sink shape (src/serve/options.ts `PredictionSink`). */
 export interface RecordSink {
@@ -31,6 +32,11 @@ export interface ShadowSinkOptions {
   refreshMs?: number;
   /** Passed to each {@link ShadowScorer}. */
   maxPendingRows?: number;
+  /**
+   * Score challengers on a worker thread (default true when the worker script is available;
+   * `MODELYARD_SHADOW_THREAD=0` turns it off). Without it they score on the serving thread in slices of 64 rows.
+   */
+  thread?: boolean;
   onError?: (e: unknown, what: string) => void;
 }
 
@@ -39,6 +45,7 @@ interface Entry {
   version: string | null;
   sha256: string | null;
   scorer: ShadowScorer | null;
+  thread: ShadowThread | null;
   checkedAt: number;
   pending: Promise<void> | null;
 }
@@ -77,6 +84,7 @@ export class ShadowSink implements RecordSink {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    for (const e of this.models.values()) await e.thread?.close();
   }
 
   private route(records: PredictionRecord[]): void {
@@ -93,7 +101,7 @@ export class ShadowSink implements RecordSink {
     if (!byModel) return;
     for (const [name, rows] of byModel) {
       let e = this.models.get(name);
-      if (!e) this.models.set(name, (e = { version: null, sha256: null, scorer: null, checkedAt: -Infinity, pending: null }));
+      if (!e) this.models.set(name, (e = { version: null, sha256: null, scorer: null, thread: null, checkedAt: -Infinity, pending: null }));
       if (!e.pending && now - e.checkedAt >= (this.opts.refreshMs ?? 30_000)) e.pending = this.lookup(name, e).finally(() => (e!.pending = null));
       if (!e.scorer || e.version === null) continue;
       const challenger = e.version;
@@ -116,17 +124,26 @@ export class ShadowSink implements RecordSink {
         e.version = null;
         e.sha256 = null;
         e.scorer = null;
+        void e.thread?.close();
+        e.thread = null;
         return;
       }
       if (info.sha256 === e.sha256 && e.version === info.version) return;
       const { bytes } = await this.opts.registry.load(info.ref);
       const { model } = modelFromBytes(bytes, info.ref, info.sha256);
       const write = this.opts.write ?? ((r: PredictionRecord[]) => this.opts.inner?.append(r));
+      const url = this.opts.thread === false || process.env.MODELYARD_SHADOW_THREAD === '0' ? null : shadowWorkerUrl();
+      const thread = url ? new ShadowThread(url, bytes, info.ref) : null;
+      void e.thread?.close();
+      e.thread = thread;
       e.scorer = new ShadowScorer({
         model,
         name,
         version: info.version,
         maxPendingRows: this.opts.maxPendingRows,
+        // On the serving thread, small slices keep each turn short (p99); on the worker, bigger batches.
+        maxBatchRows: thread ? 2000 : 64,
+        ...(thread ? { predict: (rows, threshold) => thread.predict(rows, threshold) } : {}),
         write: (r) => {
           Promise.resolve(write(r)).catch((err) => this.opts.onError?.(err, `writing shadow predictions of ${info.ref}`));
         },

@@ -3,7 +3,9 @@ import { Frame } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Model } from '../model/model.js';
 import { trainModel } from '../model/train.js';
+import { modelToBytes } from '../artifact/model-artifact.js';
 import { ShadowScorer } from './shadow.js';
+import { ShadowThread, shadowWorkerUrl } from './shadow-thread.js';
 
 let model: Model;
 beforeAll(async () => {
@@ -42,5 +44,40 @@ describe('ShadowScorer', () => {
     expect(s.submit([{ a: 1, b: 'u' }], primary(2))).toBe(false); // rows and records must line up
     await s.drain();
     expect(s.stats).toMatchObject({ submitted: 2, dropped: 2, failed: 2, lastError: 'log down' });
+  });
+
+  it('on a worker thread (shadow-thread.ts): the same shadow rows as scoring here', async () => {
+    // From TypeScript sources the worker comes from dist/ (npm test builds it first).
+    const url = shadowWorkerUrl();
+    expect(url).not.toBeNull();
+    const thread = new ShadowThread(url!, modelToBytes(model), 'm@challenger');
+    try {
+      const here: PredictionRecord[][] = [];
+      const there: PredictionRecord[][] = [];
+      const a = new ShadowScorer({ model, name: 'm', version: '2.0.0', write: (r) => here.push(r) });
+      const b = new ShadowScorer({ model, name: 'm', version: '2.0.0', write: (r) => there.push(r), predict: (rows, t) => thread.predict(rows, t) });
+      const rows = Array.from({ length: 50 }, (_, i) => ({ a: i % 17, b: i % 3 ? 'u' : 'w' }));
+      for (const s of [a, b]) {
+        expect(s.submit(rows.slice(0, 20), primary(20, 'r1'))).toBe(true);
+        expect(s.submit(rows.slice(20), primary(30, 'r2'))).toBe(true);
+      }
+      // Submitting never scores synchronously, on either path.
+      expect(here).toEqual([]);
+      expect(there).toEqual([]);
+      await a.drain();
+      await b.drain();
+      const strip = (r: PredictionRecord) => ({ ...r, id: '', latency_ms: 0 });
+      expect(there.flat().map(strip)).toEqual(here.flat().map(strip));
+      expect(b.stats).toMatchObject({ submitted: 50, scored: 50, dropped: 0, failed: 0 });
+      // A full queue counts in-flight rows too: nothing more is accepted until the answer is back.
+      const c = new ShadowScorer({ model, name: 'm', version: '2.0.0', maxPendingRows: 20, write: () => undefined, predict: (r, t) => thread.predict(r, t) });
+      expect(c.submit(rows.slice(0, 20), primary(20))).toBe(true);
+      await new Promise((r) => setImmediate(r)); // the batch is now on the thread
+      expect(c.submit(rows.slice(0, 1), primary(1))).toBe(false);
+      await c.drain();
+      expect(c.stats).toMatchObject({ scored: 20, dropped: 1 });
+    } finally {
+      await thread.close();
+    }
   });
 });

@@ -7,10 +7,15 @@
  * records (each with `shadow_of` = the champion row's id) to `write` (the log writer). A full queue
  * drops work instead of growing (counted in `stats.dropped`), and a challenger that fails is
  * counted, never thrown into serving.
+ *
+ * With `predict` (a {@link ShadowThread}: the challenger on a worker thread) the scoring itself
+ * leaves the serving thread; one batch is in flight at a time and rows queue meanwhile (counted
+ * against `maxPendingRows`). Without it, batches are scored here in slices of at most
+ * `maxBatchRows` (default 2,000; 64 is a good value when latency matters), one slice per event-loop turn.
  */
 import { Frame, type Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
-import type { Model } from '../model/model.js';
+import type { Model, Predictions } from '../model/model.js';
 import { uuidv7 } from '../util/uuidv7.js';
 
 export interface ShadowOptions {
@@ -26,6 +31,8 @@ export interface ShadowOptions {
   maxBatchRows?: number;
   /** Binary decision threshold (default 0.5). */
   threshold?: number;
+  /** Scores off this thread (shadow-thread.ts); `ms` is the batch's scoring time there. */
+  predict?: (rows: Record<string, Cell>[], threshold?: number) => Promise<{ p: Predictions; ms: number }>;
 }
 
 interface Pending {
@@ -90,28 +97,47 @@ export class ShadowScorer {
       batch.push(p);
       n += p.rows.length;
     }
-    this.pendingRows -= n;
-    try {
-      this.opts.write(this.score(batch));
-    } catch (e) {
+    const failed = (e: unknown): void => {
       this.stats.failed += n;
-      this.stats.lastError = (e as Error).message;
-    }
-    if (this.queue.length > 0) {
-      setImmediate(() => this.run());
-      return;
-    }
-    this.scheduled = false;
-    this.resolveIdle?.();
-  }
-
-  private score(batch: Pending[]): PredictionRecord[] {
-    const model = this.opts.model;
+      this.stats.lastError = (e as Error)?.message ?? String(e);
+    };
+    const next = (): void => {
+      if (this.queue.length > 0) {
+        setImmediate(() => this.run());
+        return;
+      }
+      this.scheduled = false;
+      this.resolveIdle?.();
+    };
     const rows = batch.flatMap((b) => b.rows);
     const primary = batch.flatMap((b) => b.primary);
-    const t0 = performance.now();
-    const p = model.predict(Frame.fromRecords(rows, model.inputColumns), { unseen: 'missing', threshold: this.opts.threshold });
-    const perRow = (performance.now() - t0) / Math.max(1, rows.length);
+    if (this.opts.predict) {
+      // Off-thread: the batch's rows stay counted as pending until its answer is back.
+      this.opts
+        .predict(rows as Record<string, Cell>[], this.opts.threshold)
+        .then(({ p, ms }) => this.opts.write(this.records(primary, p, ms / Math.max(1, rows.length))))
+        .catch(failed)
+        .finally(() => {
+          this.pendingRows -= n;
+          next();
+        });
+      return;
+    }
+    this.pendingRows -= n;
+    try {
+      const model = this.opts.model;
+      const t0 = performance.now();
+      const p = model.predict(Frame.fromRecords(rows, model.inputColumns), { unseen: 'missing', threshold: this.opts.threshold });
+      this.opts.write(this.records(primary, p, (performance.now() - t0) / Math.max(1, rows.length)));
+    } catch (e) {
+      failed(e);
+    }
+    next();
+  }
+
+  private records(primary: readonly PredictionRecord[], p: Predictions, perRow: number): PredictionRecord[] {
+    const model = this.opts.model;
+    const rows = primary;
     const classes = model.target.classes?.map(String);
     const k = model.nClasses;
     const out: PredictionRecord[] = new Array(rows.length);

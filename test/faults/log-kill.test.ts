@@ -1,7 +1,7 @@
 /**
  * Kill test (issue 7, "done when" 1): under load in `durable` mode, `kill -9` the server; after a
  * restart every prediction id the client received a 200 for is in the log (≥ 5,000 acknowledged
- * requests). In `async` mode the rows lost are measured: only those of the last ≈ 50 ms before the kill.
+ * requests). In `async` mode the rows lost are measured: only those of the last 50 ms before the kill.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,7 +68,7 @@ it('durable: every acknowledged prediction survives kill -9', async () => {
   expect(r.rec.gaps).toBe(0);
 }, 240_000);
 
-it('async: only rows of the last ~50 ms before the kill can be lost (measured)', async () => {
+it('async: only rows of the last 50 ms before the kill can be lost (measured)', async () => {
   const r = await killRun('async');
   const ages = r.lost.map((a) => r.killAt - uuidv7Time(a.id));
   const maxAge = ages.length ? Math.max(...ages) : 0;
@@ -77,9 +77,10 @@ it('async: only rows of the last ~50 ms before the kill can be lost (measured)',
       `oldest lost row made ${maxAge} ms before the kill; non-200=${JSON.stringify(r.result.statuses)}\n`,
   );
   expect(r.acked.length).toBeGreaterThanOrEqual(ACKED);
-  // Nominal bound 50 ms (10 ms batching delay + the commit). The kill signal's own delivery and a
-  // loaded 2-core machine's scheduling add to it, so the test allows 250 ms and prints the measurement.
-  expect(maxAge).toBeLessThanOrEqual(250);
+  // The bound the issue sets: 50 ms. The writer keeps it by back-pressure (appends wait for their
+  // commit once the oldest uncommitted row is 25 ms old; src/log/writer.ts), and commits run on the
+  // insert thread, so a busy event loop does not delay them.
+  expect(maxAge).toBeLessThanOrEqual(50);
   // Everything older than that is in the log.
   expect(r.rec.gaps).toBe(0);
 }, 240_000);

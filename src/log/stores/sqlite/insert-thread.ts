@@ -93,8 +93,11 @@ export class InsertThread {
       o.reject = (e) => (reject(e), r());
     })));
     const exited = new Promise<void>((r) => w.once('exit', () => r()));
+    w.ref(); // an awaited close must keep the process alive until the worker has closed the database
     w.postMessage('close');
-    await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
     if (this.worker === w) await w.terminate();
     this.worker = null;
   }

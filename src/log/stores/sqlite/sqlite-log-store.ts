@@ -96,6 +96,8 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();
+      // Also starts the insert thread (the writer pings at open), so the first request does not wait for it.
+      if (thread) await thread.insert({});
     },
     async predictions(q = {}) {
       const b = predictionsQuery(q, qmark);

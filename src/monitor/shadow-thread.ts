@@ -1,0 +1,74 @@
+/**
+ * Challenger scoring on a worker thread, so shadow scoring does not take the serving thread's time
+ * (issue 7: shadowing may add at most 10 % to p99 latency). The serving thread posts a batch of
+ * input rows and gets the predictions back; the worker holds its own decoded copy of the artifact.
+ * The worker never keeps the process alive (unref'd): shadow rows not scored at exit are lost,
+ * which only shortens the comparison window. From TypeScript sources (vitest) the worker comes
+ * from dist/ when built; without it the scorer scores on the serving thread, in small slices.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Cell } from '../frame/frame.js';
+import type { Predictions } from '../model/model.js';
+import type { ShadowReply, ShadowRequest, ShadowWorkerData } from './shadow-worker.js';
+
+/** The worker script next to this module (dist/), or dist/'s copy when running from src/; null when neither exists. */
+export function shadowWorkerUrl(): URL | null {
+  const here = new URL('./shadow-worker.js', import.meta.url);
+  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
+  const self = fileURLToPath(import.meta.url);
+  const built = self.replace(/[\\/]src[\\/]monitor[\\/][^\\/]+$/, '/dist/monitor/shadow-worker.js');
+  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+}
+
+/**
+ * @example
+ * ```ts
+ * const t = new ShadowThread(shadowWorkerUrl()!, bytes, 'credit@challenger');
+ * const { p, ms } = await t.predict(rows);
+ * await t.close();
+ * ```
+ */
+export class ShadowThread {
+  private readonly worker: Worker;
+  private seq = 0;
+  private readonly outstanding = new Map<number, { resolve: (r: { p: Predictions; ms: number }) => void; reject: (e: Error) => void }>();
+  private dead: Error | null = null;
+
+  constructor(url: URL, bytes: Uint8Array, label: string) {
+    const data: ShadowWorkerData = { bytes, label };
+    this.worker = new Worker(url, { workerData: data });
+    this.worker.unref();
+    this.worker.on('message', (m: ShadowReply) => {
+      const o = this.outstanding.get(m.seq);
+      if (!o) return;
+      this.outstanding.delete(m.seq);
+      if (m.error !== undefined || !m.p) o.reject(new Error(m.error ?? 'no predictions'));
+      else o.resolve({ p: m.p, ms: m.ms ?? 0 });
+    });
+    const fail = (e: Error): void => {
+      this.dead ??= e;
+      for (const o of this.outstanding.values()) o.reject(e);
+      this.outstanding.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`shadow scoring thread exited (${code})`)));
+  }
+
+  /** Scores rows on the thread (unseen categories as missing, as the in-thread scorer does). */
+  predict(rows: Record<string, Cell>[], threshold?: number): Promise<{ p: Predictions; ms: number }> {
+    if (this.dead) return Promise.reject(this.dead);
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.outstanding.set(seq, { resolve, reject });
+      const msg: ShadowRequest = { seq, rows, ...(threshold !== undefined ? { threshold } : {}) };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.dead ??= new Error('shadow scoring thread closed');
+    await this.worker.terminate();
+  }
+}
