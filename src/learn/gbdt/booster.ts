@@ -12,13 +12,15 @@ import type { TrainSet } from '../types.js';
 import { addTreeBinned, ForestBuilder, type ForestArrays } from './forest.js';
 import { TreeGrower, type GrowConfig } from './grow.js';
 import { HistPool } from './hist-pool.js';
-import { histLength, rowWords, toRowMajor } from './histogram.js';
+import { histLength, quantLevels, quantShift, rowWords, toRowMajor } from './histogram.js';
 import { makeObjective, type ObjectiveName } from './objectives.js';
 import type { GbdtParams } from './params.js';
 import type { FeatureLayout } from './split.js';
 
 /** Data sets smaller than this (rows × features) train on one thread: a worker costs ~30 ms to start. */
 const MIN_PARALLEL_CELLS = 2_000_000;
+/** `quantized_gradients: 'auto'` turns quantised histograms on from this many training rows. */
+const QUANT_AUTO_ROWS = 200_000;
 
 export interface BoostResult {
   objective: ObjectiveName;
@@ -75,12 +77,17 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   toRowMajor(colBins, n, F, new Uint8Array(rowBinsBuf));
   const ghBuf = new SharedArrayBuffer(n * 2 * 4);
   const rowsBuf = new SharedArrayBuffer(n * 4);
+  const levels = p.quantized_gradients === 'off' || (p.quantized_gradients === 'auto' && n < QUANT_AUTO_ROWS) ? 0 : quantLevels(n);
+  const pkBuf = new SharedArrayBuffer(levels > 0 ? n * 8 : 8);
+  const pk = new Float64Array(pkBuf);
+  const shift = levels > 0 ? quantShift(levels, n) : 1;
+  let qState = (train.seed * 0x9e3779b1) | 1;
   const gh = new Float32Array(ghBuf);
   const rows = new Int32Array(rowsBuf);
   const wantThreads = Math.max(1, Math.min(2, train.threads ?? availableParallelism()));
   // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
   const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
-  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, histLength: histLength(F) }, n * F >= minCells ? wantThreads : 1);
+  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, pk: pkBuf, histLength: histLength(F) }, n * F >= minCells ? wantThreads : 1);
 
   const cfg: GrowConfig = {
     maxLeaves: p.max_leaves,
@@ -144,7 +151,12 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
           }
         } else for (let i = 0; i < n; i++) rows[i] = i;
         if (p.colsample < 1) sampleFeatures(rng, F, p.colsample, featureMask);
-        const tree = grower.grow(m, featureMask);
+        if (levels > 0) {
+          const [gScale, hScale, st] = quantize(gh, n, levels, shift, pk, qState);
+          qState = st;
+          pool.setQuantized(true, shift, gScale, hScale);
+        }
+        const tree = grower.grow(m, featureMask, levels > 0);
         forest.add(tree);
         for (let l = 0; l < tree.nLeaves; l++) {
           const v = tree.value[tree.leafNode[l]];
@@ -184,6 +196,47 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
     }
   }
   return { objective: objective.name, K, base, forest: forest.build(), importanceGain, importanceSplit, rounds: bestRound, validLoss, threads };
+}
+
+/**
+ * Packs every row's gradient and hessian as g_q · shift + h_q (histogram.ts) with g_q ∈ [−L, L],
+ * h_q ∈ [0, L], rounded stochastically (floor(x + u), u uniform: unbiased) as in Shi et al.,
+ * NeurIPS 2022, §3.1 / LightGBM's `GradientDiscretizer`. Returns the scales (units per level) and
+ * the xorshift32 state (Marsaglia 2003) of the seeded rounding noise.
+ */
+function quantize(gh: Float32Array, n: number, L: number, shift: number, pk: Float64Array, state: number): [number, number, number] {
+  let gMax = 0;
+  let hMax = 0;
+  for (let i = 0; i < n; i++) {
+    const g = Math.abs(gh[2 * i]);
+    const h = gh[2 * i + 1];
+    if (g > gMax) gMax = g;
+    if (h > hMax) hMax = h;
+  }
+  const gScale = gMax > 0 ? gMax / L : 1;
+  const hScale = hMax > 0 ? hMax / L : 1;
+  const gInv = 1 / gScale;
+  const hInv = 1 / hScale;
+  let x = state | 0 || 1;
+  const U = 1 / 4294967296;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const u1 = (x >>> 0) * U;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const u2 = (x >>> 0) * U;
+    let gq = Math.floor(gh[2 * i] * gInv + u1);
+    if (gq > L) gq = L;
+    else if (gq < -L) gq = -L;
+    let hq = Math.floor(gh[2 * i + 1] * hInv + u2);
+    if (hq > L) hq = L;
+    else if (hq < 0) hq = 0;
+    pk[i] = gq * shift + hq;
+  }
+  return [gScale, hScale, x];
 }
 
 /** Marks round(share · F) (at least 1) features chosen without replacement. */

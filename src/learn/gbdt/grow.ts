@@ -57,6 +57,10 @@ export class TreeGrower {
   /** Gradient and hessian sums of the left part of the last partition. */
   private partG = 0;
   private partH = 0;
+  /** This tree's histograms hold quantised gradients (split search then uses their own totals). */
+  private quantized = false;
+  private histG = 0;
+  private histH = 0;
   readonly tree: GrownTree;
 
   constructor(
@@ -98,8 +102,13 @@ export class TreeGrower {
     };
   }
 
-  /** Grows a tree on rows[0..m) with the gradients currently in `gh`; `featureMask` from column sampling. */
-  grow(m: number, featureMask: Uint8Array): GrownTree {
+  /**
+   * Grows a tree on rows[0..m) with the gradients currently in `gh`; `featureMask` from column
+   * sampling. `quantized`: the pool builds histograms from quantised gradients; leaf values still
+   * use the exact sums (LightGBM's `quant_train_renew_leaf`).
+   */
+  grow(m: number, featureMask: Uint8Array, quantized = false): GrownTree {
+    this.quantized = quantized;
     const c = this.cfg;
     const t = this.tree;
     const rows = this.rows;
@@ -124,7 +133,7 @@ export class TreeGrower {
     const canSplit = (l: number): boolean => (c.maxDepth === 0 || this.leafDepth[l] < c.maxDepth) && t.leafEnd[l] - t.leafStart[l] >= 2 * c.minSamplesLeaf;
     if (canSplit(0) && c.maxLeaves > 1) {
       this.pool.build(0, m, this.hists[0]);
-      this.finder.find(this.hists[0], G, H, m, featureMask, this.splits[0]);
+      this.find(this.hists[0], G, H, m, featureMask, this.splits[0]);
     } else this.splits[0].reset();
 
     while (t.nLeaves < c.maxLeaves) {
@@ -208,10 +217,29 @@ export class TreeGrower {
       this.leafHist[l] = freeSlot;
       this.leafHist[r] = parentSlot;
     }
-    if (splitL) this.finder.find(this.hists[this.leafHist[l]], this.leafG[l], this.leafH[l], mid - start, featureMask, this.splits[l]);
+    if (splitL) this.find(this.hists[this.leafHist[l]], this.leafG[l], this.leafH[l], mid - start, featureMask, this.splits[l]);
     else this.splits[l].reset();
-    if (splitR) this.finder.find(this.hists[this.leafHist[r]], this.leafG[r], this.leafH[r], end - mid, featureMask, this.splits[r]);
+    if (splitR) this.find(this.hists[this.leafHist[r]], this.leafG[r], this.leafH[r], end - mid, featureMask, this.splits[r]);
     else this.splits[r].reset();
+  }
+
+  /**
+   * Split search on a leaf's histogram. With quantised gradients the totals come from the histogram
+   * itself (any feature's bins sum to the leaf), so left and right sums are on the same quantised
+   * scale instead of mixing exact and rounded gradients.
+   */
+  private find(hist: Float64Array, G: number, H: number, count: number, featureMask: Uint8Array, out: SplitResult): void {
+    if (this.quantized) {
+      let g = 0;
+      let h = 0;
+      for (let b = 0, nb = this.layout.nBins[0]; b < nb; b++) {
+        g += hist[2 * b];
+        h += hist[2 * b + 1];
+      }
+      this.histG = g;
+      this.histH = h;
+      this.finder.find(hist, this.histG, this.histH, count, featureMask, out);
+    } else this.finder.find(hist, G, H, count, featureMask, out);
   }
 
   /**

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { accumulateHistogram, addHistogram } from './histogram.js';
+import { accumulateHistogram, accumulatePacked, addHistogram, unpackHistogram } from './histogram.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
 const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
@@ -38,6 +38,8 @@ export interface HistInputs {
   words: number;
   gh: SharedArrayBuffer;
   rows: SharedArrayBuffer;
+  /** Packed quantised gradient per row (see histogram.ts), used while {@link HistPool.setQuantized} is on. */
+  pk: SharedArrayBuffer;
   histLength: number;
 }
 
@@ -45,6 +47,13 @@ export class HistPool {
   private readonly rowBins32: Uint32Array;
   private readonly gh: Float32Array;
   private readonly rows: Int32Array;
+  private readonly pk: Float64Array;
+  /** Packed histogram of this thread (quantised mode). */
+  private readonly packed: Float64Array;
+  private quant = false;
+  private shift = 1;
+  private gScale = 1;
+  private hScale = 1;
   private worker: Worker | null = null;
   private ctrl: Int32Array | null = null;
   private partial: Float64Array | null = null;
@@ -57,13 +66,15 @@ export class HistPool {
     this.rowBins32 = new Uint32Array(inp.rowBins);
     this.gh = new Float32Array(inp.gh);
     this.rows = new Int32Array(inp.rows);
+    this.pk = new Float64Array(inp.pk);
+    this.packed = new Float64Array(inp.histLength / 2);
     const url = threads > 1 ? workerUrl() : null;
     if (url) {
       const ctrlBuf = new SharedArrayBuffer(8 * 4);
       const histBuf = new SharedArrayBuffer(inp.histLength * 8);
       this.ctrl = new Int32Array(ctrlBuf);
       this.partial = new Float64Array(histBuf);
-      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, hist: histBuf } });
+      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf } });
       this.worker.unref();
     }
   }
@@ -73,32 +84,55 @@ export class HistPool {
     return this.worker ? 2 : 1;
   }
 
-  /** `out` = histogram of rows[start..end). */
+  /**
+   * Quantised mode for the next builds (one tree): histograms sum the packed values in `pk`
+   * (g_q·shift + h_q per row) and are unpacked with the tree's scales; `on = false` goes back to
+   * float gradients.
+   */
+  setQuantized(on: boolean, shift = 1, gScale = 1, hScale = 1): void {
+    this.quant = on;
+    this.shift = shift;
+    this.gScale = gScale;
+    this.hScale = hScale;
+  }
+
+  /** `out` = histogram of rows[start..end) ((g, h) interleaved, see histogram.ts). */
   build(start: number, end: number, out: Float64Array): void {
     const len = this.inp.histLength;
-    out.fill(0, 0, len);
+    const q = this.quant;
+    const acc = q ? this.packed : out;
+    const accLen = q ? len / 2 : len;
+    acc.fill(0, 0, accLen);
     if (!this.worker || end - start < MIN_PARALLEL_ROWS) {
-      accumulateHistogram(this.rowBins32, this.inp.words, this.gh, this.rows, start, end, out);
-      return;
+      this.accumulate(start, end, acc);
+    } else {
+      const ctrl = this.ctrl!;
+      const mid = (start + end) >>> 1;
+      ctrl[1] = mid;
+      ctrl[2] = end;
+      ctrl[4] = 1;
+      ctrl[7] = q ? 1 : 0;
+      const seq = ++this.seq;
+      Atomics.store(ctrl, 0, seq);
+      Atomics.notify(ctrl, 0);
+      this.accumulate(start, mid, acc);
+      // The second half goes to whoever claims it first (ctrl[5] moves seq−1 → seq exactly once). If the
+      // worker has not picked the task up by now — still booting, or descheduled on a busy machine —
+      // this thread does it itself instead of blocking on a worker that may not run soon (or at all).
+      if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) === seq - 1) {
+        this.accumulate(mid, end, acc);
+      } else {
+        while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+        // Packed sums are integers: adding the halves is exact.
+        addHistogram(acc, this.partial!, accLen);
+      }
     }
-    const ctrl = this.ctrl!;
-    const mid = (start + end) >>> 1;
-    ctrl[1] = mid;
-    ctrl[2] = end;
-    ctrl[4] = 1;
-    const seq = ++this.seq;
-    Atomics.store(ctrl, 0, seq);
-    Atomics.notify(ctrl, 0);
-    accumulateHistogram(this.rowBins32, this.inp.words, this.gh, this.rows, start, mid, out);
-    // The second half goes to whoever claims it first (ctrl[5] moves seq−1 → seq exactly once). If the
-    // worker has not picked the task up by now — still booting, or descheduled on a busy machine —
-    // this thread does it itself instead of blocking on a worker that may not run soon (or at all).
-    if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) === seq - 1) {
-      accumulateHistogram(this.rowBins32, this.inp.words, this.gh, this.rows, mid, end, out);
-      return;
-    }
-    while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
-    addHistogram(out, this.partial!, len);
+    if (q) unpackHistogram(acc, len / 2, this.shift, this.gScale, this.hScale, out);
+  }
+
+  private accumulate(start: number, end: number, acc: Float64Array): void {
+    if (this.quant) accumulatePacked(this.rowBins32, this.inp.words, this.pk, this.rows, start, end, acc);
+    else accumulateHistogram(this.rowBins32, this.inp.words, this.gh, this.rows, start, end, acc);
   }
 
   /** Stops the worker. */

@@ -30,6 +30,7 @@ export const GBDT_DEFAULTS = {
   cat_smooth: 10,
   cat_l2: 10,
   min_data_per_group: 10,
+  quantized_gradients: 'auto',
 } satisfies Record<string, Json>;
 
 export type GbdtParams = typeof GBDT_DEFAULTS;
@@ -59,4 +60,9 @@ export const GBDT_SPECS: ParamSpecs = {
   cat_smooth: { type: 'number', min: 0, doc: 'added to the hessian when ordering categories by gradient / hessian (LightGBM cat_smooth)' },
   cat_l2: { type: 'number', min: 0, doc: 'extra L2 penalty in categorical split gains (LightGBM cat_l2)' },
   min_data_per_group: { type: 'integer', min: 1, doc: 'fewest rows of a category for it to be ordered in a many-vs-many split; rarer ones go right (LightGBM min_data_per_group)' },
+  quantized_gradients: {
+    type: 'enum',
+    values: ['auto', 'on', 'off'],
+    doc: "histograms of stochastically rounded integer gradients (LightGBM use_quantized_grad; leaf values stay exact): 'auto' = on from 200,000 training rows, where it makes fitting faster and its noise is negligible",
+  },
 };
