@@ -11,6 +11,8 @@ RUN npm ci --ignore-scripts=false
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
+# scripts/bundle-cli.mjs: `npm run build` bundles the CLI (faster start-up; bin/modelyard.js uses it).
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

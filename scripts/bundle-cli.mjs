@@ -42,8 +42,23 @@ const STATIC_IMPORT = /^import (?:([\w$]+)|\{([^}]*)\}) from '([^'.][^']*)';$/gm
 function requireExternals(src) {
   return src.replace(STATIC_IMPORT, (m, def, named, spec) => {
     if (!spec.startsWith('node:') && !EXTERNAL_PACKAGES.test(spec)) return m;
+    if (spec === 'node:crypto' && named) return lazyCrypto(named);
     return def ? `const ${def} = __myRequire('${spec}');` : `const {${named.replace(/\b([\w$]+) as ([\w$]+)/g, '$1: $2')}} = __myRequire('${spec}');`;
   });
+}
+
+/**
+ * `import { createHash, randomBytes as rb } from 'node:crypto'` as functions that load node:crypto
+ * on first call (memoised): loading it costs ~7 ms, and `models list`, like most commands, hashes
+ * nothing. Our modules import only functions from node:crypto, and call them.
+ */
+function lazyCrypto(named) {
+  const load = "(__myCrypto ??= __myRequire('node:crypto'))";
+  const fns = named.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+    const [name, local = name] = x.split(/\s+as\s+/);
+    return `const ${local} = (...args) => ${load}.${name}(...args);`;
+  });
+  return `let __myCrypto; ${fns.join(' ')}`;
 }
 
 /** An expression for the original location of `file` (a folder when `dir`), relative to the chunk. */

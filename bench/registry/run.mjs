@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Registry speed: `models list` (and `show`) with 1,000 registered versions, on SQLite and Postgres.
 //
-//   npx tsc -p tsconfig.build.json && node bench/registry/run.mjs [--pg postgres://…] [--no-pg]
+//   npm run build && node bench/registry/run.mjs [--pg postgres://…] [--no-pg]
 //
 // Fills fresh registries through the real register path (blob fsync + one transaction each), then
 // times `registry.list()` in-process (median of 25 after a warm-up) and the whole CLI process
-// `node bin/modelyard.js models list --json` (median of 7), next to a bare `node -e 0` started in
-// the same run so that process start-up on a busy machine can be told apart from registry work.
+// `node bin/modelyard.js models list --json` (median of 11; also with MODELYARD_NO_BUNDLE=1, the
+// unbundled modules), interleaved with a bare `node -e 0` in the same run so that process start-up
+// on a busy machine can be told apart from registry work.
 // Writes bench/results/registry.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,15 +67,18 @@ async function timeIt(fn, n) {
   return { median_ms: +median(ts).toFixed(2), min_ms: +Math.min(...ts).toFixed(2), max_ms: +Math.max(...ts).toFixed(2), runs: n };
 }
 
-function timeProcess(argv, env, n) {
-  const ts = [];
+/** Runs each command n times, interleaved (a, b, c, a, b, c, …) so that load changes hit all alike. */
+function timeProcesses(cmds, n) {
+  const ts = cmds.map(() => []);
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, argv, { env: { ...process.env, ...env }, encoding: 'utf8' });
-    ts.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
+    cmds.forEach(({ argv, env }, k) => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, argv, { env: { ...process.env, ...env }, encoding: 'utf8' });
+      ts[k].push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
+    });
   }
-  return { median_ms: +median(ts).toFixed(1), min_ms: +Math.min(...ts).toFixed(1), runs: n };
+  return ts.map((t) => ({ median_ms: +median(t).toFixed(1), min_ms: +Math.min(...t).toFixed(1), runs: n }));
 }
 
 async function bench(dialect, url, layout) {
@@ -93,8 +97,16 @@ async function bench(dialect, url, layout) {
   const listed = (await reg.list()).reduce((s, m) => s + m.versions, 0);
   if (listed !== total) throw new Error(`expected ${total} versions, list counts ${listed}`);
   await reg.close();
-  const cli = timeProcess([path.join(ROOT, 'bin/modelyard.js'), 'models', 'list', '--json', '--registry', url], {}, 7);
-  const bareNode = timeProcess(['-e', '0'], {}, 7);
+  const listArgv = [path.join(ROOT, 'bin/modelyard.js'), 'models', 'list', '--json', '--registry', url];
+  const [cli, cliUnbundled, bareNode] = timeProcesses(
+    [
+      { argv: listArgv, env: {} },
+      // The same command from the unbundled modules (dist/cli), for comparison.
+      { argv: listArgv, env: { MODELYARD_NO_BUNDLE: '1' } },
+      { argv: ['-e', '0'], env: {} },
+    ],
+    11,
+  );
   return {
     dialect,
     layout: `${layout.models} model(s) × ${layout.versionsPerModel} versions`,
@@ -103,6 +115,7 @@ async function bench(dialect, url, layout) {
     list_in_process: list,
     show_largest_model_in_process: show,
     cli_models_list_process: cli,
+    cli_models_list_process_unbundled: cliUnbundled,
     bare_node_process: bareNode,
     cli_minus_bare_node_ms: +(cli.median_ms - bareNode.median_ms).toFixed(1),
   };

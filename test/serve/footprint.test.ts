@@ -27,7 +27,7 @@ describe('server footprint', () => {
   let server: ServerProcess | null = null;
   afterAll(async () => server?.stop());
 
-  it('10 loaded models: RSS < 150 MB; cold start measured (regression guard 5 s; the 1 s target is not met yet)', async () => {
+  it('10 loaded models: RSS < 150 MB; cold start measured (regression guard 5 s; the 1 s target is reported, not asserted)', async () => {
     const dir = freshRegistryDir();
     const csv = path.join(dir, 'syn.csv');
     execFileSync('/usr/bin/python3', ['/work/shared/peers/make_synthetic.py', '3000', csv]);
@@ -63,10 +63,12 @@ describe('server footprint', () => {
         `cold start ${server.readyMs.toFixed(0)} ms wall, ${(cpu * 1000).toFixed(0)} ms CPU (load average ${load.toFixed(1)} on ${os.cpus().length} cores)`,
     );
     expect(rssMb).toBeLessThan(150);
-    // Issue 6 asks for cold start to ready < 1 s. With ten 100-tree GBDT models it measures ~1.3 s on a
-    // quiet 2-core machine (server-internal ready ~0.6 s; the rest is Node start-up and loading ~400
-    // modules), so that target is NOT met yet and is reported as a gap in the issue. This bound is a
-    // regression guard only (well above today's figure, also on a loaded machine), not the target.
+    // Issue 6 asks for cold start to ready < 1 s. Unbundled it measured ~1.1–1.3 s on a quiet 2-core
+    // machine (Node start-up and loading ~500 modules were half of it). With the bundled CLI
+    // (scripts/bundle-cli.mjs) it measured 0.63–0.70 s wall (0.70 s CPU) under SCHED_FIFO on a
+    // loaded 2-core VM where a bare `node -e 0` took ~0.2 s (0.12 s when quiet), against 0.90 s
+    // unbundled in the same runs. Until a quiet-machine run confirms the margin, and because test
+    // files run in parallel here, this bound stays a regression guard, not the target.
     expect(server.readyMs).toBeLessThan(5000);
     fs.rmSync(home, { recursive: true, force: true });
   }, 300_000);
