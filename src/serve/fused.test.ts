@@ -195,3 +195,69 @@ describe('fused serving path = reference path, bit for bit', () => {
     expectIdentical(model, rows);
   });
 });
+
+describe('record fast path of the row conversion', () => {
+  /** Rows the fast path takes: finite numbers, booleans, known categories, null and '' — day as epoch ms. */
+  function plainRows(n: number, seed: number): Record<string, unknown>[] {
+    const rng = new Rng(seed);
+    return Array.from({ length: n }, () => {
+      const u = rng.next();
+      return {
+        x1: rng.normal(),
+        x2: u < 0.1 ? null : -0,
+        x3: rng.next() < 0.2 ? null : rng.normal() * 1e6,
+        x4: rng.int(5),
+        c1: u < 0.1 ? null : u < 0.2 ? '' : C1[rng.int(4)],
+        big: BIG[rng.int(12)],
+        flag: u < 0.3 ? rng.next() < 0.5 : u < 0.6 ? rng.int(2) : null,
+        day: DAY0 + rng.int(700) * DAY,
+        ts: u < 0.15 ? null : DAY0 + Math.floor(rng.next() * 700 * DAY),
+        unused: 'ignored',
+      };
+    });
+  }
+  const general = (src: ReturnType<typeof recordSource>) => ({ ...src, records: undefined });
+
+  it('gives the general path’s values (and the reference predictions) on plain rows', async () => {
+    const { model } = await trainModel(frames.binary, { target: 'y', learner: 'linear', params: { max_levels: 4 }, seed: 3 });
+    const rows = plainRows(200, 505);
+    const src = recordSource(rows);
+    const fast = conformMatrix(model, src);
+    const slow = conformMatrix(model, general(src));
+    expect(bits(fast.X)).toBe(bits(slow.X));
+    expect(fast.warnings).toEqual([]);
+    expectIdentical(model, rows);
+  });
+
+  it('falls back to the general path, with its errors and warnings, at the first cell it does not take', async () => {
+    const { model } = await trainModel(frames.binary, { target: 'y', learner: 'gbdt', params: gbdt, seed: 3 });
+    const variants: [string, unknown][] = [['x1', '1.5'], ['x2', 1e999], ['c1', 'omega'], ['c1', 3], ['flag', 2], ['flag', 'yes'], ['day', '2024-02-03'], ['x4', undefined], ['big', { a: 1 }], ['x3', true]];
+    for (const [col, value] of variants) {
+      const rows = plainRows(5, 606);
+      rows[3][col] = value;
+      if (value === undefined) delete rows[3][col];
+      for (const unseen of ['error', 'missing'] as const) {
+        const src = recordSource(rows);
+        let a: unknown;
+        let b: unknown;
+        try {
+          a = conformMatrix(model, src, unseen);
+        } catch (e) {
+          a = e;
+        }
+        try {
+          b = conformMatrix(model, general(src), unseen);
+        } catch (e) {
+          b = e;
+        }
+        if (a instanceof Error) expect(String(a), `${col}=${String(value)}`).toBe(String(b));
+        else {
+          const x = a as ReturnType<typeof conformMatrix>;
+          const y = b as ReturnType<typeof conformMatrix>;
+          expect(bits(x.X), `${col}=${String(value)}`).toBe(bits(y.X));
+          expect(x.warnings).toEqual(y.warnings);
+        }
+      }
+    }
+  });
+});

@@ -104,19 +104,24 @@ function logRecords(input: PredictInput, rows: RowAnswer[], p: Predictions, now:
   const classes = model.target.classes;
   const latency = performance.now() - input.startedAt;
   const out: PredictionRecord[] = new Array(rows.length);
+  const labels = p.task !== 'regression' ? classes!.map(String) : null;
+  const recs = src.records;
   for (let i = 0; i < rows.length; i++) {
     let inputs: Record<string, unknown> | null = null;
     if (input.logInputs) {
       inputs = {};
+      const rec = recs ? recs[i] : null;
       for (const c of cols) {
-        const v = src.value(i, c);
-        inputs[c] = v === undefined ? null : v;
+        // As src.value: an inherited function (a column called "toString") is absent.
+        const v = rec ? rec[c] : src.value(i, c);
+        inputs[c] = v === undefined || typeof v === 'function' ? null : v;
       }
     }
     let probabilities: Record<string, number> | null = null;
-    if (p.task !== 'regression') {
+    if (labels) {
       probabilities = {};
-      for (let c = 0; c < k; c++) probabilities[String(classes![c])] = p.proba![i * k + c];
+      const proba = p.proba!;
+      for (let c = 0; c < k; c++) probabilities[labels[c]] = proba[i * k + c];
     }
     const e = input.entityIds?.[i];
     out[i] = {
