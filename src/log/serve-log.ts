@@ -3,7 +3,7 @@
  *
  * - `MODELYARD_LOG=durable|async|off` (default `durable`);
  * - `MODELYARD_LOG_INPUTS=full|hashed|off` (default `full`);
- * - `MODELYARD_LOG_URL`, `MODELYARD_LOG_SPOOL`, `MODELYARD_LOG_SYNC` (see location.ts);
+ * - `MODELYARD_LOG_URL`, `MODELYARD_LOG_SPOOL`, `MODELYARD_LOG_SYNC`, `MODELYARD_LOG_THREAD` (see location.ts);
  * - `MODELYARD_LOG_COMMIT_TIMEOUT_MS` (default 2000): how long a commit may take before its rows go to
  *   the spool and the store is treated as down.
  *
