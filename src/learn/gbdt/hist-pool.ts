@@ -1,7 +1,7 @@
 /**
- * Builds leaf histograms on one or two threads. With two, the leaf's rows are split in halves: a
- * worker thread builds the second half into its own SharedArrayBuffer while the calling thread
- * builds the first, then the halves are added (by-row-block parallelism, as XGBoost's
+ * Builds leaf histograms on one or two threads. With two, the leaf's rows are split into chunks
+ * that both threads claim from a shared counter; the worker sums its chunks into its own
+ * SharedArrayBuffer and the partial histograms are added (by-row-block parallelism, as XGBoost's
  * `ParallelGHistBuilder`, src/common/hist_util.h, which gives each thread a partial histogram and
  * reduces them). Hand-off is through `Atomics.wait`/`notify` on a shared control block: no message
  * passing per leaf, and `fit` stays synchronous.
@@ -70,7 +70,7 @@ export class HistPool {
     this.packed = new Float64Array(inp.histLength / 2);
     const url = threads > 1 ? workerUrl() : null;
     if (url) {
-      const ctrlBuf = new SharedArrayBuffer(8 * 4);
+      const ctrlBuf = new SharedArrayBuffer(16 * 4);
       const histBuf = new SharedArrayBuffer(inp.histLength * 8);
       this.ctrl = new Int32Array(ctrlBuf);
       this.partial = new Float64Array(histBuf);
@@ -107,23 +107,30 @@ export class HistPool {
       this.accumulate(start, end, acc);
     } else {
       const ctrl = this.ctrl!;
-      const mid = (start + end) >>> 1;
-      ctrl[1] = mid;
+      // Rows are handed out in chunks claimed with an atomic counter (ctrl[8]), so a thread that
+      // wakes late or is descheduled on a busy machine simply takes fewer chunks (dynamic
+      // scheduling, as XGBoost's `ParallelFor` over row blocks). Quantised sums are exact integers,
+      // so any split of the chunks gives the same histogram; float sums use two fixed halves.
+      const chunk = q ? Math.max(2048, Math.ceil((end - start) / 32)) : Math.ceil((end - start) / 2);
+      ctrl[1] = start;
       ctrl[2] = end;
       ctrl[4] = 1;
+      ctrl[6] = chunk;
       ctrl[7] = q ? 1 : 0;
+      ctrl[8] = 0;
       const seq = ++this.seq;
       Atomics.store(ctrl, 0, seq);
       Atomics.notify(ctrl, 0);
-      this.accumulate(start, mid, acc);
-      // The second half goes to whoever claims it first (ctrl[5] moves seq−1 → seq exactly once). If the
-      // worker has not picked the task up by now — still booting, or descheduled on a busy machine —
-      // this thread does it itself instead of blocking on a worker that may not run soon (or at all).
-      if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) === seq - 1) {
-        this.accumulate(mid, end, acc);
-      } else {
+      for (;;) {
+        const s = start + Atomics.add(ctrl, 8, 1) * chunk;
+        if (s >= end) break;
+        this.accumulate(s, Math.min(end, s + chunk), acc);
+      }
+      // The worker joins a task at most once, by moving ctrl[5] seq−1 → seq. If it has not joined by
+      // now (still booting, or descheduled), this thread closes the task to it and needs no wait; if
+      // it has, it is finishing its last chunk.
+      if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) {
         while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
-        // Packed sums are integers: adding the halves is exact.
         addHistogram(acc, this.partial!, accLen);
       }
     }

@@ -24,8 +24,9 @@ const rows = new Int32Array(init.rows);
 const pk = new Float64Array(init.pk);
 const hist = new Float64Array(init.hist);
 // Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop),
-// [5] last claimed sequence (the worker and the trainer race to claim each task once; see hist-pool.ts),
-// [7] 1 = quantised (packed) gradients.
+// [5] last claimed sequence (the worker joins a task only by moving it seq − 1 → seq, and the trainer
+// closes a task the same way; see hist-pool.ts), [6] rows per chunk, [7] 1 = quantised (packed)
+// gradients, [8] next chunk (both threads claim chunks with Atomics.add).
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
@@ -33,14 +34,20 @@ for (;;) {
   if (seq === seen) continue;
   seen = seq;
   if (ctrl[4] === 2) break;
-  // Claim the task; if the trainer already took it (we woke late), there is nothing to do.
+  // Join the task; if the trainer already closed it (we woke late), there is nothing to do.
   if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) continue;
-  if (ctrl[7] === 1) {
-    hist.fill(0, 0, hist.length / 2);
-    accumulatePacked(rowBins32, init.words, pk, rows, ctrl[1], ctrl[2], hist);
-  } else {
-    hist.fill(0);
-    accumulateHistogram(rowBins32, init.words, gh, rows, ctrl[1], ctrl[2], hist);
+  const q = ctrl[7] === 1;
+  const start = ctrl[1];
+  const end = ctrl[2];
+  const chunk = ctrl[6];
+  if (q) hist.fill(0, 0, hist.length / 2);
+  else hist.fill(0);
+  for (;;) {
+    const s = start + Atomics.add(ctrl, 8, 1) * chunk;
+    if (s >= end) break;
+    const e = Math.min(end, s + chunk);
+    if (q) accumulatePacked(rowBins32, init.words, pk, rows, s, e, hist);
+    else accumulateHistogram(rowBins32, init.words, gh, rows, s, e, hist);
   }
   Atomics.store(ctrl, 3, seq);
   Atomics.notify(ctrl, 3);
