@@ -108,41 +108,6 @@ function convertersOf(model: Model): Converter[] {
   return c;
 }
 
-/** Fills `X` from records when every cell is plainly valid (see {@link compileRecordFill}); false: use the general path. */
-type RecordFill = (recs: readonly Record<string, unknown>[], n: number, X: Float64Array, index: readonly (Map<string, number> | undefined)[]) => boolean;
-
-const recordFills = new WeakMap<Model, { fill: RecordFill; index: (Map<string, number> | undefined)[] }>();
-
-/**
- * The record fast path: a function generated once per model that reads every feature of every row
- * with a literal property name (`r["age"]`: a monomorphic load, where `r[name]` in a loop over
- * columns is a megamorphic keyed load per cell) and writes the same values {@link fillColumn} would.
- * It only accepts the plain cases — finite numbers, true/false and 0/1 for booleans, known category
- * strings, null and '' for missing — and returns false at the first other cell (text to parse, an
- * absent field, an unseen category, a wrong type): the general path then converts the whole request
- * again, so errors, warnings and their order are always the general path's.
- */
-function compileRecordFill(model: Model): { fill: RecordFill; index: (Map<string, number> | undefined)[] } {
-  const convs = convertersOf(model);
-  const lines: string[] = ['for (let i = 0; i < n; i++) {', 'const r = recs[i];', 'let v;'];
-  convs.forEach(({ spec }, j) => {
-    const at = `X[${j} * n + i]`;
-    lines.push(`v = r[${JSON.stringify(spec.name)}];`);
-    if (spec.kind === 'categorical') {
-      lines.push(`if (typeof v === 'string') { if (v === '') ${at} = ${MISSING_CODE}; else { const c = index[${j}].get(v); if (c === undefined) return false; ${at} = c; } }`);
-      lines.push(`else if (v === null) ${at} = ${MISSING_CODE}; else return false;`);
-    } else if (spec.kind === 'boolean') {
-      lines.push(`if (v === true) ${at} = 1; else if (v === false) ${at} = 0; else if (v === 0 || v === 1) ${at} = v; else if (v === null) ${at} = NaN; else return false;`);
-    } else {
-      // v - v is 0 exactly for finite numbers (NaN and ±Infinity give NaN).
-      lines.push(`if (typeof v === 'number' && v - v === 0) ${at} = v; else if (v === null) ${at} = NaN; else return false;`);
-    }
-  });
-  lines.push('}', 'return true;');
-  const fill = new Function('recs', 'n', 'X', 'index', lines.join('\n')) as RecordFill;
-  return { fill, index: convs.map((c) => c.index) };
-}
-
 export interface ConformedRows {
   X: Frame;
   /** Segmented models: the routing value per row (null = missing). */
@@ -177,13 +142,7 @@ export function conformMatrix(model: Model, src: RowSource, unseen: UnseenPolicy
   const warnings: string[] = [];
   const convs = convertersOf(model);
   const X = new Float64Array(convs.length * n);
-  let done = false;
-  if (src.records) {
-    let f = recordFills.get(model);
-    if (!f) recordFills.set(model, (f = compileRecordFill(model)));
-    done = f.fill(src.records, n, X, f.index);
-  }
-  if (!done) for (let j = 0; j < convs.length; j++) fillColumn(convs[j], src, n, unseen, warnings, X, j * n);
+  for (let j = 0; j < convs.length; j++) fillColumn(convs[j], src, n, unseen, warnings, X, j * n);
   return { X, n, segments: model.segments ? segmentValues(model.segments.by, src, n) : undefined, warnings };
 }
 
