@@ -104,7 +104,10 @@ export async function openLogStore(loc: LogLocation, opts: OpenLogOptions = {}):
   const { openSqliteLogStore } = await import('./stores/sqlite/sqlite-log-store.js');
   const sync = opts.sync ?? (opts.env ?? process.env).MODELYARD_LOG_SYNC ?? 'normal';
   if (sync !== 'normal' && sync !== 'full') throw new ModelyardError('USAGE', `MODELYARD_LOG_SYNC=${sync}: use normal or full`, { flag: 'MODELYARD_LOG_SYNC' });
-  // MODELYARD_LOG_THREAD=0: insert on the calling thread (see stores/sqlite/insert-thread.ts).
-  const thread = (opts.env ?? process.env).MODELYARD_LOG_THREAD !== '0';
+  // MODELYARD_LOG_THREAD=1: insert on a worker thread (stores/sqlite/insert-thread.ts). Off by default:
+  // on the shared 2-core benchmark machine it lowered durable throughput for 100-row batches (same-run
+  // bench/serve: 12 % of log-off with it against 31 % without, load ≈ 10) although it moves ≈ 70 % of the
+  // logging CPU off the serving thread (bench/log/thread-cpu.mjs) — it pays only with a free core.
+  const thread = (opts.env ?? process.env).MODELYARD_LOG_THREAD === '1';
   return openSqliteLogStore({ file: loc.file!, synchronous: sync === 'full' ? 'FULL' : 'NORMAL', thread, ...(opts.timeoutMs ? { busyTimeoutMs: opts.timeoutMs } : {}) });
 }

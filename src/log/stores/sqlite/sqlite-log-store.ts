@@ -11,10 +11,10 @@
  *   synchronous: the fsync (≈ 5 ms on the benchmark VM's disk) blocks the event loop, which costs
  *   serving throughput (bench/log measures both).
  *
- * Inserts run on a worker thread with its own connection (insert-thread.ts) unless `thread: false`
- * (or `MODELYARD_LOG_THREAD=0`): the serving thread then neither does the B-tree work nor waits on
- * the commit's write/fsync; `insert()` still resolves only after `COMMIT` returned. Reads stay on
- * this thread's connection (WAL readers do not block the writer).
+ * With `thread: true` (`MODELYARD_LOG_THREAD=1` through location.ts) inserts run on a worker thread
+ * with its own connection (insert-thread.ts): the serving thread then neither does the B-tree work
+ * nor waits on the commit's write/fsync; `insert()` still resolves only after `COMMIT` returned.
+ * Reads stay on this thread's connection (WAL readers do not block the writer).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,7 @@ export interface SqliteLogStoreOptions {
   busyTimeoutMs?: number;
   /** `NORMAL` (default: survives a crash, not power loss) or `FULL` (fsync per commit). See the module doc. */
   synchronous?: 'FULL' | 'NORMAL';
-  /** Insert on a worker thread (default true when the worker script is available). */
+  /** Insert on a worker thread when the worker script is available (default false; see location.ts). */
   thread?: boolean;
 }
 
@@ -83,7 +83,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   const matchAny = matchStmt(false);
   const matchModel = matchStmt(true);
   let closed = false;
-  const workerUrl = opts.thread === false ? null : insertWorkerUrl();
+  const workerUrl = opts.thread === true ? insertWorkerUrl() : null;
   const thread = workerUrl ? new InsertThread(workerUrl, { file, busyTimeoutMs: opts.busyTimeoutMs ?? 2000, synchronous: opts.synchronous ?? 'NORMAL' }) : null;
 
   return {
