@@ -10,7 +10,7 @@
  * goes left) over copies of its value, so every row takes exactly D steps
  * `i = 2i + 1 + (x > thr | NaN & missing-right)` with no branch and no leaf test. Four rows walk a
  * tree together (four independent chains of dependent loads the CPU overlaps): 1.75× the rows/s of
- * walking the rows level by level over the block, ~3.5× the node-walking predictor, on 100
+ * walking the rows level by level over the block, 2–3.5× the node-walking predictor, on 100
  * depth-6 trees in V8.
  *
  * Used for models whose trees have no categorical split and depth ≤ {@link MAX_DEPTH} (padding
