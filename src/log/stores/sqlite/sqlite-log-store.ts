@@ -26,6 +26,7 @@ import {
   EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, predictionRow, toEvent, toFeedback, toLoggedPrediction,
 } from '../rows.js';
 import { ddl, eventsQuery, feedbackQuery, predictionsQuery, qmark } from '../sql.js';
+import { chunkedInsert } from './chunked-insert.js';
 import { InsertThread, insertWorkerUrl } from './insert-thread.js';
 
 export interface SqliteLogStoreOptions {
@@ -62,12 +63,13 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   } catch (e) {
     throw new ModelyardError('LOG_UNAVAILABLE', `cannot open the prediction log ${file}: ${(e as Error).message}`, { file });
   }
-  const insP = db.prepare(insertSql(TABLE.predictions, PREDICTION_COLUMNS));
+  const insP = chunkedInsert(db, TABLE.predictions, PREDICTION_COLUMNS);
   const insF = db.prepare(insertSql(TABLE.feedback, FEEDBACK_COLUMNS));
   const insE = db.prepare(insertSql(TABLE.events, EVENT_COLUMNS));
   const insertAll = db.transaction((b: LogBatch): number => {
     let n = 0;
-    for (const r of b.predictions ?? []) n += insP.run(predictionRow(r)).changes;
+    const ps = b.predictions;
+    if (ps?.length) n += insP((push) => { for (const r of ps) push(predictionRow(r)); });
     for (const r of b.feedback ?? []) n += insF.run(feedbackRow(r)).changes;
     for (const r of b.events ?? []) n += insE.run(eventRow(r)).changes;
     return n;
