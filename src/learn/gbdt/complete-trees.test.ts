@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeStrings, Frame, numberColumn } from '../../frame/frame.js';
 import { Rng } from '../../util/random.js';
 import { completeForest } from './complete-trees.js';
-import { step, type ForestArrays } from './forest.js';
+import { scoreColumns, step, type ForestArrays } from './forest.js';
 import { GbdtFitted, gbdtKind } from './gbdt.js';
 
 /** Reference scores: walk every tree node by node (the serving path's step), n × K. */
@@ -54,6 +54,29 @@ describe('complete-tree batch predictor', () => {
     const clean = data(n, 8, 0);
     const raw2 = fitted.predictRaw(new Frame(clean.cols.map((c2, j) => numberColumn(`x${j}`, c2))));
     expect(Array.from(raw2)).toEqual(Array.from(walk(fitted.forest, (fitted as unknown as { base: Float64Array }).base, clean.cols, n)));
+  });
+
+  it('single-leaf trees (depth 0) and stumps score like the node walk in 8-row blocks', () => {
+    // Tree 0 a leaf (value 0.25), tree 1 a stump on feature 1 (≤ 0.5 → −1, else 2), tree 2 a leaf.
+    const forest: ForestArrays = {
+      feat: Int32Array.from([-1, 1, -1, -1, -1]),
+      thr: Float64Array.from([0.25, 0.5, -1, 2, -0.75]),
+      child: Int32Array.from([0, 2, 0, 0, 0]),
+      flags: Uint8Array.from([0, 0, 0, 0, 0]),
+      catStart: new Int32Array(0),
+      catBits: new Uint8Array(0),
+      roots: Int32Array.from([0, 1, 4]),
+    };
+    const leavesOnly: ForestArrays = { ...forest, roots: Int32Array.from([0, 4]) };
+    const n = 37;
+    const cols = [Float64Array.from({ length: n }, (_, i) => i), Float64Array.from({ length: n }, (_, i) => (i % 3) / 2)];
+    const base = Float64Array.from([0.1]);
+    for (const f of [forest, leavesOnly]) {
+      const out = new Float64Array(n);
+      scoreColumns(f, base, cols, 0, n, out, 0);
+      expect(completeForest(f)!.depth).toBe(f === forest ? 1 : 0);
+      expect(Array.from(out)).toEqual(Array.from(walk(f, base, cols, n)));
+    }
   });
 
   it('is not used for trees with categorical splits or deeper than 8 levels', () => {

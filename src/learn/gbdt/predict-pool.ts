@@ -1,9 +1,9 @@
 /**
  * Two-thread batch prediction. A persistent worker (started on the first large batch, unref'd so it
- * never keeps the process alive) scores the second half of each chunk of rows while the calling
- * thread scores the first straight from the frame. Model arrays are copied once into
- * SharedArrayBuffers per model; the worker's half of each chunk is copied into a shared column
- * buffer (categorical codes as numbers, missing as NaN). Results are identical to one-thread scoring: every row runs the same code.
+ * never keeps the process alive) and the calling thread claim blocks of rows from an atomic counter
+ * (dynamic row-block scheduling, as the GBDT histogram build does) over a shared column copy of the
+ * batch (categorical codes as numbers, missing as NaN). Model arrays are copied once per model into
+ * SharedArrayBuffers. Results are identical to one-thread scoring: every row runs the same code.
  * From TypeScript sources (vitest, tsx) the worker comes from dist/ when built, else one thread.
  */
 import { existsSync } from 'node:fs';
@@ -15,17 +15,35 @@ import { scoreColumns, setParallelPredict, type ForestArrays } from './forest.js
 
 /** Batches smaller than this stay on the calling thread. */
 const MIN_ROWS = 20_000;
-/** Rows per worker share (the batch is done in rounds of 2 × CHUNK rows). */
+/** The batch is done in rounds of at most 2 × CHUNK rows (copied into shared columns). */
 const CHUNK = 131_072;
+/** Rows per claimed block (~4 ms of scoring for 100 depth-6 trees). */
+const BLOCK_ROWS = 4096;
 
 interface Pool {
   worker: Worker;
   ctrl: Int32Array;
   port: MessagePort;
   seq: number;
+  /** Shared buffers of the worker's share, kept across calls (see {@link buffers}). */
+  data: Float64Array[];
+  rows: number;
+  chunkOut: Float64Array;
+  /** What the worker holds now, so an unchanged job is not posted again. */
+  jobForest: ForestArrays | null;
+  jobBase: Float64Array | null;
 }
 
+/** Largest shared column buffer kept between calls, in doubles (64 MB). */
+const MAX_SHARED_DOUBLES = 8_388_608;
+
 let pool: Pool | null | undefined;
+let parallelCalls = 0;
+
+/** How many batches were shared with the worker so far in this thread (for tests). */
+export function parallelPredictCalls(): number {
+  return parallelCalls;
+}
 const shared = new WeakMap<ForestArrays, ForestArrays>();
 
 function workerFile(): URL | null {
@@ -48,7 +66,7 @@ function getPool(): Pool | null {
   worker.on('error', () => {
     pool = null;
   });
-  return (pool = { worker, ctrl, port: port1, seq: 0 });
+  return (pool = { worker, ctrl, port: port1, seq: 0, data: [], rows: 0, chunkOut: new Float64Array(0), jobForest: null, jobBase: null });
 }
 
 function toShared<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
@@ -83,6 +101,19 @@ function waitDone(p: Pool, seq: number): void {
   while (Atomics.load(c, 3) !== seq) Atomics.wait(c, 3, Atomics.load(c, 3), 1000);
 }
 
+/**
+ * Makes `p.data` hold at least F columns of `want` rows (and `p.chunkOut` `want`·K values), growing
+ * them only when too small; returns true when new buffers were made (the worker must be told).
+ * The caller caps `want` so the kept set stays within {@link MAX_SHARED_DOUBLES} doubles.
+ */
+function buffers(p: Pool, F: number, K: number, want: number): boolean {
+  if (p.data.length === F && p.rows >= want && p.chunkOut.length >= want * K) return false;
+  p.rows = want;
+  p.data = Array.from({ length: F }, () => new Float64Array(new SharedArrayBuffer(want * 8)));
+  p.chunkOut = new Float64Array(new SharedArrayBuffer(want * K * 8));
+  return true;
+}
+
 function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Array, n: number, out: Float64Array): boolean {
   if (n < MIN_ROWS) return false;
   const p = getPool();
@@ -92,32 +123,49 @@ function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Arra
   if (Atomics.load(p.ctrl, 6) !== 1) return false;
   const F = cols.length;
   const K = base.length;
-  // Per round the worker takes the second half of 2·CHUNK rows, copied into shared columns; this
-  // thread scores the first half straight from the frame's columns (no copy on its side).
-  const rows = Math.min(CHUNK, n - (n >>> 1));
-  const data = Array.from({ length: F }, () => new Float64Array(new SharedArrayBuffer(rows * 8)));
-  const chunkOut = new Float64Array(new SharedArrayBuffer(rows * K * 8));
-  p.port.postMessage({ forest: sharedForest(forest), base: toShared(base), cols: data, out: chunkOut });
-  waitDone(p, signal(p, 2, 0, 0));
-  for (let s = 0; s < n; s += 2 * rows) {
-    const m = Math.min(2 * rows, n - s);
-    const half = m >>> 1;
-    const w0 = s + half;
-    const wm = m - half;
+  // Each round copies up to `rows` rows into shared columns; then both threads claim blocks of
+  // BLOCK_ROWS rows from an atomic counter (ctrl[7]) until none is left, so a worker that the OS
+  // runs late (the machine is shared) takes fewer blocks instead of making this thread wait for a
+  // fixed half. The shared buffers are kept between calls and reused: writing into freshly
+  // allocated SharedArrayBuffer pages costs a page fault each (measured ~90 ms for 100k rows × 28
+  // features, about as long as scoring them), while rewriting touched pages is a copy (~2 ms).
+  const want = Math.min(2 * CHUNK, n, Math.max(4 * BLOCK_ROWS, Math.floor(MAX_SHARED_DOUBLES / Math.max(1, F, K))));
+  const fresh = buffers(p, F, K, want);
+  const rows = p.rows;
+  const data = p.data;
+  const chunkOut = p.chunkOut;
+  if (fresh || p.jobForest !== forest || p.jobBase !== base) {
+    p.port.postMessage({ forest: sharedForest(forest), base: toShared(base), cols: data, out: chunkOut });
+    waitDone(p, signal(p, 2, 0, 0));
+    p.jobForest = forest;
+    p.jobBase = base;
+  }
+  const c = p.ctrl;
+  for (let s = 0; s < n; s += rows) {
+    const m = Math.min(rows, n - s);
     for (let f = 0; f < F; f++) {
-      const c = cols[f];
-      if (c.type === 'number') data[f].set(c.values.subarray(w0, w0 + wm));
+      const col = cols[f];
+      if (col.type === 'number') data[f].set(col.values.subarray(s, s + m));
       else {
         const d = data[f];
-        const codes = c.codes;
-        for (let i = 0; i < wm; i++) d[i] = codes[w0 + i] < 0 ? NaN : codes[w0 + i];
+        const codes = col.codes;
+        for (let i = 0; i < m; i++) d[i] = codes[s + i] < 0 ? NaN : codes[s + i];
       }
     }
-    const seq = signal(p, 1, 0, wm);
-    scoreColumns(forest, base, cols, s, s + half, out, s);
+    // The counter is reset before the wake-up; the worker only claims after it has seen this
+    // round's sequence number, and this thread waits for its acknowledgement before the next round.
+    Atomics.store(c, 7, 0);
+    c[5] = BLOCK_ROWS;
+    const seq = signal(p, 1, 0, m);
+    for (;;) {
+      const b = Atomics.add(c, 7, BLOCK_ROWS);
+      if (b >= m) break;
+      scoreColumns(forest, base, data, b, Math.min(m, b + BLOCK_ROWS), chunkOut, b);
+    }
     waitDone(p, seq);
-    out.set(chunkOut.subarray(0, wm * K), w0 * K);
+    out.set(chunkOut.subarray(0, m * K), s * K);
   }
+  parallelCalls++;
   return true;
 }
 

@@ -17,7 +17,8 @@ interface Job {
   out: Float64Array;
 }
 let job = null as Job | null;
-// Control block: [0] sequence, [1] from, [2] to, [3] done sequence, [4] command (1 score, 2 new job), [6] booted.
+// Control block: [0] sequence, [1] from, [2] to, [3] done sequence, [4] command (1 score, 2 new job),
+// [5] rows per claimed block, [6] booted, [7] next unclaimed row.
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
@@ -28,7 +29,14 @@ for (;;) {
     const msg = receiveMessageOnPort(port);
     if (msg) job = msg.message as Job;
   } else if (job) {
-    scoreColumns(job.forest, job.base, job.cols, ctrl[1], ctrl[2], job.out, 0);
+    // Claim blocks of rows [b, b + ctrl[5]) of [0, ctrl[2]) with the calling thread until none is left.
+    const to = ctrl[2];
+    const step = ctrl[5];
+    for (;;) {
+      const b = Atomics.add(ctrl, 7, step);
+      if (b >= to) break;
+      scoreColumns(job.forest, job.base, job.cols, b, Math.min(to, b + step), job.out, b);
+    }
   }
   Atomics.store(ctrl, 3, seq);
   Atomics.notify(ctrl, 3);
