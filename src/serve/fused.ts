@@ -26,6 +26,7 @@ import type { Model, ModelPart, Predictions } from '../model/model.js';
 import type { FeatureSpec } from '../schema/types.js';
 import { compileDesign } from '../transform/design-plan.js';
 import type { RowMatrix, RowSource } from './rows.js';
+import { routeSegments } from './score.js';
 
 /** Raw output (n × width, row-major) of a learner on `n` rows given column-major in its input order. */
 export type Scorer = (X: Float64Array, n: number) => Float64Array;
@@ -145,28 +146,7 @@ export function scoreMatrix(model: Model, rows: RowMatrix, src: RowSource, thres
   const seg = model.segments!;
   const width = model.target.task === 'regression' ? 1 : k;
   const out = new Float64Array(n * width);
-  const segOut: (string | null)[] = new Array(n);
-  const groups = new Map<string, number[]>();
-  const values = rows.segments!;
-  for (let i = 0; i < n; i++) {
-    const key = values[i];
-    let part = key !== null && Object.hasOwn(seg.parts, key) ? key : null;
-    if (part === null) {
-      if (seg.fallback === undefined) {
-        const known = Object.keys(seg.parts).join(', ');
-        throw new ModelyardError('UNSEEN_CATEGORY', `row ${i + 1}, ${src.field(i, seg.by)}: no model for segment ${key === null ? '(missing)' : `"${key.slice(0, 60)}"`} (segments: ${known}) and no fallback model`, {
-          row: i + 1,
-          column: seg.by,
-          field: src.field(i, seg.by),
-        });
-      }
-      part = seg.fallback;
-    }
-    segOut[i] = part;
-    let g = groups.get(part);
-    if (!g) groups.set(part, (g = []));
-    g.push(i);
-  }
+  const { segOut, groups } = routeSegments(model, rows.segments!, src);
   const F = model.schema.features.length;
   for (const [key, idx] of groups) {
     const sub = plan.get(seg.parts[key])!(groups.size === 1 ? X : takeRows(X, F, n, idx), idx.length);

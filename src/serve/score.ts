@@ -21,9 +21,31 @@ export function scoreRows(model: Model, rows: ConformedRows, src: RowSource, thr
   const seg = model.segments!;
   const width = model.target.task === 'regression' ? 1 : k;
   const out = new Float64Array(n * width);
+  const { segOut, groups } = routeSegments(model, rows.segments!, src);
+  for (const [key, idx] of groups) {
+    const sub = scorePart(seg.parts[key], groups.size === 1 ? X : X.take(idx), k);
+    for (let r = 0; r < idx.length; r++) {
+      for (let c = 0; c < width; c++) out[idx[r] * width + c] = sub[r * width + c];
+    }
+  }
+  return model.label(out, n, k, threshold, segOut);
+}
+
+/**
+ * Routes each row to its model part by segment value (the fallback part for unknown or missing
+ * values, else UNSEEN_CATEGORY naming the row): the part per row, and the row indices per part.
+ * Shared by the reference path ({@link scoreRows}) and the fused path (`fused.ts`).
+ *
+ * @example
+ * ```ts
+ * const { segOut, groups } = routeSegments(model, ['QB', 'WR', null], src);
+ * ```
+ */
+export function routeSegments(model: Model, values: readonly (string | null)[], src: RowSource): { segOut: (string | null)[]; groups: Map<string, number[]> } {
+  const seg = model.segments!;
+  const n = values.length;
   const segOut: (string | null)[] = new Array(n);
   const groups = new Map<string, number[]>();
-  const values = rows.segments!;
   for (let i = 0; i < n; i++) {
     const key = values[i];
     let part = key !== null && Object.hasOwn(seg.parts, key) ? key : null;
@@ -43,11 +65,5 @@ export function scoreRows(model: Model, rows: ConformedRows, src: RowSource, thr
     if (!g) groups.set(part, (g = []));
     g.push(i);
   }
-  for (const [key, idx] of groups) {
-    const sub = scorePart(seg.parts[key], groups.size === 1 ? X : X.take(idx), k);
-    for (let r = 0; r < idx.length; r++) {
-      for (let c = 0; c < width; c++) out[idx[r] * width + c] = sub[r * width + c];
-    }
-  }
-  return model.label(out, n, k, threshold, segOut);
+  return { segOut, groups };
 }
