@@ -6,20 +6,15 @@
  * which only shortens the comparison window. From TypeScript sources (vitest) the worker comes
  * from dist/ when built; without it the scorer scores on the serving thread, in small slices.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Cell } from '../frame/frame.js';
 import type { Predictions } from '../model/model.js';
 import type { ShadowReply, ShadowRequest, ShadowWorkerData } from './shadow-worker.js';
+import { workerScriptUrl } from '../util/worker-url.js';
 
 /** The worker script next to this module (dist/), or dist/'s copy when running from src/; null when neither exists. */
 export function shadowWorkerUrl(): URL | null {
-  const here = new URL('./shadow-worker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const self = fileURLToPath(import.meta.url);
-  const built = self.replace(/[\\/]src[\\/]monitor[\\/][^\\/]+$/, '/dist/monitor/shadow-worker.js');
-  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+  return workerScriptUrl(import.meta.url, 'shadow-worker.js');
 }
 
 /**

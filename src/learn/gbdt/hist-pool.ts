@@ -11,20 +11,15 @@
  * thread (results are identical either way: only the summation order of two halves differs, and it
  * is fixed for a given thread count).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { accumulateHistogram, accumulatePacked, addHistogram, unpackHistogram } from './histogram.js';
+import { workerScriptUrl } from '../../util/worker-url.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
 const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
 
 function workerUrl(): URL | null {
-  const here = new URL('./hist-worker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const self = fileURLToPath(import.meta.url);
-  const built = self.replace(/[\\/]src[\\/]learn[\\/]gbdt[\\/][^\\/]+$/, '/dist/learn/gbdt/hist-worker.js');
-  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+  return workerScriptUrl(import.meta.url, 'hist-worker.js');
 }
 
 /** Whether a worker script is available (else training runs on one thread). */

@@ -6,12 +6,11 @@
  * SharedArrayBuffers. Results are identical to one-thread scoring: every row runs the same code.
  * From TypeScript sources (vitest, tsx) the worker comes from dist/ when built, else one thread.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Column } from '../../frame/frame.js';
 import { scoreColumns, setParallelPredict, type ForestArrays } from './forest.js';
+import { workerScriptUrl } from '../../util/worker-url.js';
 
 /** Batches smaller than this stay on the calling thread. */
 const MIN_ROWS = 20_000;
@@ -47,11 +46,7 @@ export function parallelPredictCalls(): number {
 const shared = new WeakMap<ForestArrays, ForestArrays>();
 
 function workerFile(): URL | null {
-  const here = new URL('./predict-worker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const self = fileURLToPath(import.meta.url);
-  const built = self.replace(/[\\/]src[\\/]learn[\\/]gbdt[\\/][^\\/]+$/, '/dist/learn/gbdt/predict-worker.js');
-  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+  return workerScriptUrl(import.meta.url, 'predict-worker.js');
 }
 
 function getPool(): Pool | null {

@@ -8,14 +8,13 @@
  * The worker script is `tree-worker.js` beside this module; when running from TypeScript sources
  * (vitest, tsx) the built copy under dist/ is used if present, else everything runs on one thread.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ModelyardError } from '../../errors.js';
 import { TreeBuffer } from './buffer.js';
 import type { GrowData } from './grow.js';
 import { trainTrees, type TrainTreesConfig, type TreesChunk } from './train-trees.js';
+import { workerScriptUrl } from '../../util/worker-url.js';
 
 /** Below this many (rows × trees) a worker's start-up (~50 ms) costs more than it saves. */
 const MIN_PARALLEL_WORK = 100_000;
@@ -23,11 +22,7 @@ const MIN_PARALLEL_WORK = 100_000;
 const START_TIMEOUT_MS = 20_000;
 
 function workerUrl(): URL | null {
-  const here = new URL('./tree-worker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const self = fileURLToPath(import.meta.url);
-  const built = self.replace(/[\\/]src[\\/]learn[\\/]tree[\\/][^\\/]+$/, '/dist/learn/tree/tree-worker.js');
-  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+  return workerScriptUrl(import.meta.url, 'tree-worker.js');
 }
 
 function shared<T extends Uint8Array | Int32Array | Float64Array | Uint32Array>(a: T): T {

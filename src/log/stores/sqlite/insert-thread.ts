@@ -13,20 +13,15 @@
  * From TypeScript sources (vitest) the worker comes from dist/ when built, else there is none and
  * the store inserts on the calling thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogBatch } from '../../store.js';
 import { packPredictions } from './batch-codec.js';
 import type { InsertReply, InsertRequest, InsertWorkerData } from './insert-worker.js';
+import { workerScriptUrl } from '../../../util/worker-url.js';
 
 /** The worker script next to this module (dist/), or dist/'s copy when running from src/; null when neither exists. */
 export function insertWorkerUrl(): URL | null {
-  const here = new URL('./insert-worker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const self = fileURLToPath(import.meta.url);
-  const built = self.replace(/[\\/]src[\\/]log[\\/]stores[\\/]sqlite[\\/][^\\/]+$/, '/dist/log/stores/sqlite/insert-worker.js');
-  return built !== self && existsSync(built) ? pathToFileURL(built) : null;
+  return workerScriptUrl(import.meta.url, 'insert-worker.js');
 }
 
 interface Outstanding {
