@@ -15,29 +15,21 @@
  * Every step runs the reference path's arithmetic in the same order, so predictions are
  * bit-identical to `Model.predict` (fused.test.ts checks every learner and transform kind).
  */
-import { ModelyardError } from '../errors.js';
-import { Frame, type Column } from '../frame/frame.js';
 import { StackingFitted } from '../learn/ensemble/stacking.js';
 import { VotingFitted } from '../learn/ensemble/voting.js';
 import { GbdtFitted } from '../learn/gbdt/gbdt.js';
 import { LinearFitted } from '../learn/linear/linear.js';
 import type { Fitted } from '../learn/types.js';
 import type { Model, ModelPart, Predictions } from '../model/model.js';
-import type { FeatureSpec } from '../schema/types.js';
 import { compileDesign } from '../transform/design-plan.js';
-import type { RowMatrix, RowSource } from './rows.js';
+import { columnMajorFrame, type FrameColumnSpec, type RowMatrix, type RowSource } from './rows.js';
 import { routeSegments } from './score.js';
 
 /** Raw output (n × width, row-major) of a learner on `n` rows given column-major in its input order. */
 export type Scorer = (X: Float64Array, n: number) => Float64Array;
 
-/** One input column of a scorer: name, and for categorical inputs the codes' labels. */
-interface Input {
-  name: string;
-  kind: FeatureSpec['kind'];
-  categories?: readonly string[];
-  dateOnly?: boolean;
-}
+/** One input column of a scorer: name, kind, and for categorical inputs the codes' labels. */
+type Input = FrameColumnSpec;
 
 const plans = new WeakMap<Model, Map<ModelPart, Scorer>>();
 
@@ -87,34 +79,23 @@ export function compileFitted(fitted: Fitted, inputs: readonly Input[]): Scorer 
       return meta(M, n);
     };
   }
-  return (X, n) => fitted.predict(inputFrame(inputs, X, n));
+  return (X, n) => fitted.predict(columnMajorFrame(inputs, X, n));
 }
 
 /** GBDT: one row walks the trees on the vector; batches go to the block predictor through one frame. */
 function gbdtScorer(fitted: GbdtFitted, inputs: readonly Input[]): Scorer {
   const index = new Map(inputs.map((c, j) => [c.name, j]));
   const src = fitted.featureNames.map((f) => index.get(f) ?? -1);
-  if (src.some((j) => j < 0)) return (X, n) => fitted.predict(inputFrame(inputs, X, n));
+  if (src.some((j) => j < 0)) return (X, n) => fitted.predict(columnMajorFrame(inputs, X, n));
   const identity = src.length === inputs.length && src.every((j, f) => j === f);
   // Reused across calls: scoring is synchronous, so one request never sees another's row.
   const x = new Float64Array(src.length);
   return (X, n) => {
-    if (n !== 1) return fitted.predict(inputFrame(inputs, X, n));
+    if (n !== 1) return fitted.predict(columnMajorFrame(inputs, X, n));
     if (identity) return fitted.predictRow(X);
     for (let f = 0; f < src.length; f++) x[f] = X[src[f]];
     return fitted.predictRow(x);
   };
-}
-
-/** The conformed frame of the column-major values (what the reference path hands a learner). */
-function inputFrame(inputs: readonly Input[], X: Float64Array, n: number): Frame {
-  const cols: Column[] = inputs.map((c, j) => {
-    const v = X.subarray(j * n, (j + 1) * n);
-    if (c.kind === 'categorical') return { type: 'string', name: c.name, codes: Int32Array.from(v), dictionary: c.categories ?? [] };
-    const storage = c.kind === 'boolean' ? 'boolean' : c.kind === 'datetime' ? (c.dateOnly ? 'date' : 'timestamp') : 'float';
-    return { type: 'number', name: c.name, values: v, storage };
-  });
-  return new Frame(cols, n);
 }
 
 /** Rows `idx` of a column-major matrix of `F` columns and `n` rows. */

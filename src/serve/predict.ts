@@ -11,7 +11,7 @@ import { uuidv7 } from '../util/uuidv7.js';
 import type { Served } from './hub.js';
 import type { PredictionSink } from './options.js';
 import { scoreMatrix } from './fused.js';
-import { conformMatrix, type RowSource } from './rows.js';
+import { conformMatrix, recordValue, type RowSource } from './rows.js';
 
 export interface PredictInput {
   served: Served;
@@ -112,9 +112,8 @@ function logRecords(input: PredictInput, rows: RowAnswer[], p: Predictions, now:
       inputs = {};
       const rec = recs ? recs[i] : null;
       for (const c of cols) {
-        // As src.value: an inherited function (a column called "toString") is absent.
-        const v = rec ? rec[c] : src.value(i, c);
-        inputs[c] = v === undefined || typeof v === 'function' ? null : v;
+        const v = rec ? recordValue(rec, c) : src.value(i, c);
+        inputs[c] = v === undefined ? null : v;
       }
     }
     let probabilities: Record<string, number> | null = null;

@@ -27,6 +27,15 @@ export interface RowSource {
   records?: readonly Record<string, unknown>[];
 }
 
+/**
+ * Field `col` of a parsed JSON row, `undefined` when absent. JSON objects have no own functions, so
+ * a function is inherited (a column called "toString") and counts as absent.
+ */
+export function recordValue(rec: Record<string, unknown>, col: string): unknown {
+  const v = rec[col];
+  return typeof v === 'function' ? undefined : v;
+}
+
 /** Rows as an array of objects (`instances`, `dataframe_records`). */
 export function recordSource(records: readonly unknown[], path = 'instances'): RowSource {
   for (let i = 0; i < records.length; i++) {
@@ -38,11 +47,7 @@ export function recordSource(records: readonly unknown[], path = 'instances'): R
   const recs = records as readonly Record<string, unknown>[];
   return {
     n: recs.length,
-    // JSON objects have no own functions: a function is inherited (a column called "toString"), i.e. absent.
-    value: (i, col) => {
-      const v = recs[i][col];
-      return typeof v === 'function' ? undefined : v;
-    },
+    value: (i, col) => recordValue(recs[i], col),
     records: recs,
     field: (i, col) => `${path}[${i}].${col}`,
   };
@@ -163,7 +168,24 @@ export function conformRows(model: Model, src: RowSource, unseen: UnseenPolicy =
 
 /** The frame `conform` would give for a {@link RowMatrix}'s values (number columns view `X`). */
 export function matrixFrame(model: Model, X: Float64Array, n: number): Frame {
-  const cols: Column[] = convertersOf(model).map(({ spec }, j) => {
+  return columnMajorFrame(model.schema.features, X, n);
+}
+
+/** What a frame column needs of a feature: its name and kind, categories and date-only flag. */
+export interface FrameColumnSpec {
+  name: string;
+  kind: FeatureSpec['kind'];
+  categories?: readonly string[];
+  dateOnly?: boolean;
+}
+
+/**
+ * A frame over column-major values `X` (column `j` is `X[j * n … (j + 1) * n)`): number columns
+ * view `X`, categorical columns take the codes. Shared by the reference path ({@link matrixFrame})
+ * and the fused path's fallbacks (fused.ts), so both hand a learner the same frame.
+ */
+export function columnMajorFrame(specs: readonly FrameColumnSpec[], X: Float64Array, n: number): Frame {
+  const cols: Column[] = specs.map((spec, j) => {
     const v = X.subarray(j * n, (j + 1) * n);
     if (spec.kind === 'categorical') return { type: 'string', name: spec.name, codes: Int32Array.from(v), dictionary: spec.categories ?? [] };
     const storage = spec.kind === 'boolean' ? 'boolean' : spec.kind === 'datetime' ? (spec.dateOnly ? 'date' : 'timestamp') : 'float';
@@ -197,8 +219,7 @@ function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPo
   if (spec.kind === 'categorical') {
     const index = conv.index!;
     for (let i = 0; i < n; i++) {
-      let v = recs ? recs[i][name] : src.value(i, name);
-      if (typeof v === 'function') v = undefined;
+      const v = recs ? recordValue(recs[i], name) : src.value(i, name);
       if (v === undefined || v === null || v === '') {
         if (v !== undefined) present = true;
         out[off + i] = MISSING_CODE;
@@ -229,8 +250,7 @@ function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPo
   }
   const kind = spec.kind;
   for (let i = 0; i < n; i++) {
-    let v = recs ? recs[i][name] : src.value(i, name);
-    if (typeof v === 'function') v = undefined;
+    const v = recs ? recordValue(recs[i], name) : src.value(i, name);
     if (typeof v === 'number') {
       present = true;
       // JSON cannot spell NaN/Infinity, but 1e999 parses to Infinity.

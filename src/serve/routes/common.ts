@@ -6,9 +6,9 @@ import type { PredictOutput } from '../predict.js';
 
 /** The served version for a `name`, `name@version` or `name@alias` path parameter. */
 export async function servedFor(app: FastifyInstance, req: FastifyRequest, ref: string): Promise<Served> {
-  const hub = app.yard.hub;
-  if (!hub.ready) throw new ModelyardError('NOT_READY', 'models are still loading', {});
-  const s = hub.peek(ref) ?? (await hub.get(ref));
+  const now = servedNow(app, req, ref);
+  if (now) return now;
+  const s = await app.yard.hub.get(ref);
   req.served = s;
   return s;
 }

@@ -11,6 +11,9 @@ import { v1Json } from '../answer-json.js';
 import { ByIdBody, ModelParams, NAMED_IDS, PredictBody, PredictResponse } from '../schemas.js';
 import { countPredictions, servedFor, servedNow, v1Body } from './common.js';
 
+/** The fields of a predict-by-id body besides its one id list. */
+const BY_ID_OPTIONS = new Set(['ids', 'threshold', 'return_probabilities', 'unseen']);
+
 /** Public description of one loaded version (schema, task, classes). */
 export function describeServed(s: Served): Record<string, unknown> {
   const m = s.model;
@@ -123,9 +126,8 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const body = Array.isArray(req.body) ? { ids: req.body } : req.body;
       // The ids come once: `ids`, a bare array, or one named list such as `lead_ids` (NAMED_IDS).
-      const known = new Set(['ids', 'threshold', 'return_probabilities', 'unseen']);
       for (const k of Object.keys(body)) {
-        if (!known.has(k) && !NAMED_IDS.test(k)) throw new ModelyardError('REQUEST_INVALID', `unknown field "${k}" (ids go in "ids" or one "<name>_ids" list)`, { field: k });
+        if (!BY_ID_OPTIONS.has(k) && !NAMED_IDS.test(k)) throw new ModelyardError('REQUEST_INVALID', `unknown field "${k}" (ids go in "ids" or one "<name>_ids" list)`, { field: k });
       }
       const lists = Object.keys(body).filter((k) => k === 'ids' || NAMED_IDS.test(k));
       if (lists.length !== 1) {
