@@ -8,6 +8,7 @@
  * Every insert is idempotent by id (`ON CONFLICT (id) DO NOTHING`): a batch replayed from the spool,
  * or committed by a store that answered after the writer had given up on it, is never stored twice.
  */
+import type { PredictionGroup } from './group.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from './record.js';
 
 export type LogDialect = 'sqlite' | 'postgres';
@@ -15,6 +16,8 @@ export type LogDialect = 'sqlite' | 'postgres';
 /** Rows to commit together (one transaction). */
 export interface LogBatch {
   predictions?: readonly PredictionRecord[];
+  /** A request's predictions as one group each (group.ts); read back as ordinary prediction rows. */
+  groups?: readonly PredictionGroup[];
   feedback?: readonly FeedbackRecord[];
   events?: readonly EventRecord[];
 }
@@ -63,7 +66,11 @@ export interface LogStore {
   readonly dialect: LogDialect;
   /** Where the store lives, safe to print (no password). */
   readonly location: string;
-  /** Commits the batch in one transaction; rows whose id is already stored are skipped. Resolves to rows inserted. */
+  /**
+   * Commits the batch in one transaction; rows whose id is already stored (as a row or in a group)
+   * are skipped, and a group is skipped whole when any of its ids is stored. Resolves to rows inserted
+   * (a group counts its rows).
+   */
   insert(batch: LogBatch): Promise<number>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -95,3 +102,10 @@ export const TABLE: Record<LogTable, string> = {
   feedback: 'log_feedback',
   events: 'log_events',
 };
+
+/** The tables behind prediction groups (group.ts): groups, their input codecs, and the entity index of grouped rows. */
+export const GROUP_TABLE = {
+  groups: 'log_prediction_groups',
+  codecs: 'log_input_codecs',
+  entities: 'log_prediction_entities',
+} as const;

@@ -26,6 +26,7 @@
 import { ModelyardError } from '../errors.js';
 import { uuidv7 } from '../util/uuidv7.js';
 import { logInputs, type InputsMode } from './inputs.js';
+import { expandGroup, type PredictionGroup } from './group.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from './record.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -85,6 +86,7 @@ interface Waiter {
 
 interface Pending {
   predictions: PredictionRecord[];
+  groups: PredictionGroup[];
   feedback: FeedbackRecord[];
   events: EventRecord[];
   waiters: Waiter[];
@@ -92,8 +94,18 @@ interface Pending {
   since: number;
 }
 
-const empty = (): Pending => ({ predictions: [], feedback: [], events: [], waiters: [], since: 0 });
-const rowCount = (b: LogBatch): number => (b.predictions?.length ?? 0) + (b.feedback?.length ?? 0) + (b.events?.length ?? 0);
+const empty = (): Pending => ({ predictions: [], groups: [], feedback: [], events: [], waiters: [], since: 0 });
+function rowCount(b: LogBatch): number {
+  let n = (b.predictions?.length ?? 0) + (b.feedback?.length ?? 0) + (b.events?.length ?? 0);
+  for (const g of b.groups ?? []) n += g.n;
+  return n;
+}
+
+/** The batch with its groups expanded into rows (what the spool and row-by-row retries store). */
+function expanded(b: LogBatch): LogBatch {
+  if (!b.groups?.length) return b;
+  return { predictions: [...(b.predictions ?? []), ...b.groups.flatMap(expandGroup)], feedback: b.feedback, events: b.events };
+}
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -188,6 +200,17 @@ export class LogWriter {
     if (this.inputs === 'full') for (const r of records) q.push(r);
     else for (const r of records) q.push({ ...r, inputs: logInputs(r.inputs, this.inputs) });
     return this.enqueued(records.length, false);
+  }
+
+  /**
+   * Logs one request's predictions as a group (group.ts): one stored row instead of `g.n`. Same
+   * modes and resolution as {@link append}; with `hashed` inputs the group is logged row by row.
+   */
+  appendGroup(g: PredictionGroup): Promise<void> {
+    if (this.mode === 'off' || g.n === 0) return Promise.resolve();
+    if (this.inputs === 'hashed') return this.append(expandGroup(g));
+    this.queue.groups.push(this.inputs === 'off' && g.codec ? { ...g, codec: null, X: null, exceptions: null } : g);
+    return this.enqueued(g.n, false);
   }
 
   /** Logs outcomes. `durable: true` waits for the commit whatever the mode (the CLI and `POST /v1/feedback` do). */
@@ -328,7 +351,7 @@ export class LogWriter {
       }
     }
     try {
-      this.spool.append(b);
+      this.spool.append(expanded(b));
     } catch (e) {
       throw new ModelyardError('LOG_UNAVAILABLE', `the log store is unreachable (${this.lastError}) and the spool ${this.spool.dir} refused the rows: ${(e as Error).message}`);
     }
@@ -339,7 +362,8 @@ export class LogWriter {
    * After a data error: each row alone; rows the store refuses go to `rejected-<pid>.jsonl` in the
    * spool folder (fsync'd) instead of blocking every later commit or replay.
    */
-  private async insertRowByRow(store: LogStore, b: LogBatch): Promise<void> {
+  private async insertRowByRow(store: LogStore, batch: LogBatch): Promise<void> {
+    const b = expanded(batch);
     const rejected: LogBatch = { predictions: [], feedback: [], events: [] };
     const one = async (single: LogBatch, push: () => void): Promise<void> => {
       try {

@@ -12,6 +12,7 @@
  */
 import { modelFromBytes } from '../artifact/model-artifact.js';
 import type { Cell } from '../frame/frame.js';
+import { expandGroup, type PredictionGroup } from '../log/group.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Registry } from '../registry/registry.js';
 import { ShadowScorer } from './shadow.js';
@@ -20,6 +21,8 @@ import { ShadowThread, shadowWorkerUrl } from './shadow-thread.js';
 /** The server's sink shape (src/serve/options.ts `PredictionSink`). */
 export interface RecordSink {
   append(records: PredictionRecord[]): Promise<void> | void;
+  /** One request's predictions as a group (src/log/group.ts); sinks without it get the expanded records. */
+  appendGroup?(group: PredictionGroup): Promise<void> | void;
 }
 
 export interface ShadowSinkOptions {
@@ -66,6 +69,20 @@ export class ShadowSink implements RecordSink {
   async append(records: PredictionRecord[]): Promise<void> {
     if (this.opts.inner) await this.opts.inner.append(records);
     if (!this.closed) this.route(records);
+  }
+
+  /**
+   * A request's predictions as one group: passed on as a group, and expanded into records only when
+   * the model has a challenger to shadow (or its challenger look-up is due).
+   */
+  async appendGroup(group: PredictionGroup): Promise<void> {
+    const inner = this.opts.inner;
+    if (inner?.appendGroup) await inner.appendGroup(group);
+    else if (inner) await inner.append(expandGroup(group));
+    if (this.closed || group.codec === null) return;
+    const e = this.models.get(group.model);
+    const due = !e || (!e.pending && Date.now() - e.checkedAt >= (this.opts.refreshMs ?? 30_000));
+    if (due || (e.scorer && e.version !== null && e.version !== group.version)) this.route(expandGroup(group));
   }
 
   /** Scorers by model (for stats and tests). */

@@ -4,6 +4,7 @@
  * `modelyard serve` override the environment.
  */
 import { ModelyardError } from '../errors.js';
+import type { PredictionGroup } from '../log/group.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Registry } from '../registry/index.js';
 import type { MonitorConfigInput } from '../monitor/config.js';
@@ -14,6 +15,11 @@ import { parseFeatureSources, type FeatureSourceConfig } from './features/config
 export interface PredictionSink {
   /** Awaited before the response is sent, so a durable sink answers only after its commit. */
   append(records: PredictionRecord[]): Promise<void> | void;
+  /**
+   * One request's predictions as a group (src/log/group.ts: one stored row, not one per prediction).
+   * Optional: sinks without it get {@link append} with the same records.
+   */
+  appendGroup?(group: PredictionGroup): Promise<void> | void;
 }
 
 export type Scope = 'predict' | 'admin';

@@ -4,10 +4,11 @@
  * per row handed to the configured sink (awaited, so a durable log answers after its commit).
  */
 import { ModelyardError } from '../errors.js';
+import { inputCodec, type InputCodec, type PredictionGroup } from '../log/group.js';
 import type { PredictionRecord } from '../log/record.js';
-import type { Predictions } from '../model/model.js';
+import type { Model, Predictions } from '../model/model.js';
 import type { UnseenPolicy } from '../schema/types.js';
-import { uuidv7 } from '../util/uuidv7.js';
+import { GROUP_MAX_ROWS, HEX3, uuidv7, uuidv7Group } from '../util/uuidv7.js';
 import type { Served } from './hub.js';
 import type { PredictionSink } from './options.js';
 import { scoreMatrix } from './fused.js';
@@ -63,7 +64,12 @@ export function predictRows(input: PredictInput): PredictOutput | Promise<Predic
   const { served, src } = input;
   checkBatch(src.n, input.maxBatchRows);
   const model = served.model;
-  const conformed = conformMatrix(model, src, input.unseen ?? 'error');
+  const sink = input.sink;
+  // A sink that takes groups gets one per request (src/log/group.ts); it needs the cells whose sent
+  // value the converted matrix does not reproduce, collected during conversion.
+  const grouped = sink?.appendGroup !== undefined && src.n <= GROUP_MAX_ROWS;
+  const exceptions: unknown[] | undefined = grouped && input.logInputs ? [] : undefined;
+  const conformed = conformMatrix(model, src, input.unseen ?? 'error', exceptions);
   const p = scoreMatrix(model, conformed, src, input.threshold);
   const n = p.n;
   const k = model.nClasses;
@@ -71,8 +77,10 @@ export function predictRows(input: PredictInput): PredictOutput | Promise<Predic
   const rows: RowAnswer[] = new Array(n);
   const wantAll = p.task === 'multiclass' || input.returnProbabilities === true;
   const now = Date.now();
+  // One random id per request and a row number (uuidv7Group): ids of a batch are consecutive.
+  const prefix = n <= GROUP_MAX_ROWS ? uuidv7Group(now) : null;
   for (let i = 0; i < n; i++) {
-    const id = uuidv7(now);
+    const id = prefix !== null ? prefix + HEX3[i]! : uuidv7(now);
     let r: RowAnswer;
     if (p.task === 'regression') r = { id, prediction: p.values![i] };
     else {
@@ -90,9 +98,72 @@ export function predictRows(input: PredictInput): PredictOutput | Promise<Predic
   }
   const out: PredictOutput = { served, p, rows, warnings: conformed.warnings };
   // Without a sink the answer is ready now: no promise, no extra microtask on the hot path.
-  if (!input.sink) return out;
-  const logged = input.sink.append(logRecords(input, rows, p, now));
+  if (!sink) return out;
+  const logged = grouped && prefix !== null ? sink.appendGroup!(logGroup(input, prefix, rows, p, conformed.X, exceptions, now)) : sink.append(logRecords(input, rows, p, now));
   return logged ? Promise.resolve(logged).then(() => out) : out;
+}
+
+const codecs = new WeakMap<Model, InputCodec>();
+
+/** The input codec of a model: its features in matrix order (categoricals with their categories), then the segment column. */
+function codecOf(model: Model): InputCodec {
+  let c = codecs.get(model);
+  if (!c) {
+    const cols = model.schema.features.map((f) => (f.kind === 'categorical' ? { name: f.name, categories: f.categories ?? [] } : { name: f.name }));
+    c = inputCodec(model.segments ? [...cols, { name: model.segments.by, segment: true as const }] : cols);
+    codecs.set(model, c);
+  }
+  return c;
+}
+
+/**
+ * The request's predictions as one log group: the converted matrix as the inputs block, plus the
+ * cells it does not reproduce (`exceptions`, collected by conformMatrix; the segment column's are
+ * found here). Expanding it gives exactly {@link logRecords}' records (src/serve/log-group.test.ts).
+ */
+function logGroup(input: PredictInput, prefix: string, rows: RowAnswer[], p: Predictions, X: Float64Array, exceptions: unknown[] | undefined, now: number): PredictionGroup {
+  const { served, src } = input;
+  const model = served.model;
+  const n = rows.length;
+  const predictions: (number | string)[] = new Array(n);
+  for (let i = 0; i < n; i++) predictions[i] = rows[i]!.prediction;
+  let codec: InputCodec | null = null;
+  if (input.logInputs && exceptions) {
+    codec = codecOf(model);
+    if (model.segments) {
+      const by = model.segments.by;
+      const j = model.schema.features.length;
+      const recs = src.records;
+      for (let i = 0; i < n; i++) {
+        const v = recs ? recordValue(recs[i]!, by) : src.value(i, by);
+        if (v !== undefined && v !== null && (typeof v !== 'string' || v === '')) exceptions.push(i, j, v);
+      }
+    }
+  }
+  const e = input.entityIds;
+  let entityIds: (string | null)[] | null = null;
+  if (e) {
+    entityIds = new Array(n);
+    for (let i = 0; i < n; i++) entityIds[i] = e[i] === undefined ? null : String(e[i]);
+  }
+  const classification = p.task !== 'regression';
+  return {
+    prefix,
+    n,
+    time: now,
+    model: served.name,
+    version: served.version,
+    request_id: input.requestId,
+    latency_ms: performance.now() - input.startedAt,
+    segments: p.segments ? p.segments.slice(0, n) : null,
+    entity_ids: entityIds,
+    codec,
+    X: codec ? X : null,
+    exceptions: codec && exceptions!.length ? exceptions! : null,
+    predictions,
+    labels: classification ? model.target.classes!.map(String) : null,
+    proba: classification ? p.proba!.subarray(0, n * model.nClasses) : null,
+  };
 }
 
 /** One prediction-log record per row. */

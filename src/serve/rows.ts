@@ -142,12 +142,12 @@ export interface RowMatrix {
  * const { X, n } = conformMatrix(model, recordSource([{ age: 31, plan: 'pro' }]));
  * ```
  */
-export function conformMatrix(model: Model, src: RowSource, unseen: UnseenPolicy = 'error'): RowMatrix {
+export function conformMatrix(model: Model, src: RowSource, unseen: UnseenPolicy = 'error', exceptions?: unknown[]): RowMatrix {
   const n = src.n;
   const warnings: string[] = [];
   const convs = convertersOf(model);
   const X = new Float64Array(convs.length * n);
-  for (let j = 0; j < convs.length; j++) fillColumn(convs[j], src, n, unseen, warnings, X, j * n);
+  for (let j = 0; j < convs.length; j++) fillColumn(convs[j], src, n, unseen, warnings, X, j * n, exceptions, j);
   return { X, n, segments: model.segments ? segmentValues(model.segments.by, src, n) : undefined, warnings };
 }
 
@@ -210,8 +210,13 @@ function segmentValues(by: string, src: RowSource, n: number): (string | null)[]
   return segments;
 }
 
-/** Writes column `conv` of every row into `out[off … off + n)` (codes for categorical features). */
-function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPolicy, warnings: string[], out: Float64Array, off: number): void {
+/**
+ * Writes column `conv` of every row into `out[off … off + n)` (codes for categorical features).
+ * With `exc`, pushes `row, j, value` for every cell the written value does not reproduce when read
+ * back as the log does (src/log/group.ts: a number as itself, a code as its category, missing as
+ * null) — text sent for a number, a number or `""` sent for a category, an unseen category, …
+ */
+function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPolicy, warnings: string[], out: Float64Array, off: number, exc?: unknown[], j = 0): void {
   const spec = conv.spec;
   const name = spec.name;
   let present = src.has?.(name) ?? false;
@@ -222,14 +227,17 @@ function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPo
       const v = recs ? recordValue(recs[i], name) : src.value(i, name);
       if (v === undefined || v === null || v === '') {
         if (v !== undefined) present = true;
+        if (v === '' && exc) exc.push(i, j, v);
         out[off + i] = MISSING_CODE;
         continue;
       }
       present = true;
       let key: string;
       if (typeof v === 'string') key = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') key = String(v);
-      else throw typeError(src, i, name, v, 'a category (string or number)');
+      else if (typeof v === 'number' || typeof v === 'boolean') {
+        key = String(v);
+        if (exc) exc.push(i, j, v);
+      } else throw typeError(src, i, name, v, 'a category (string or number)');
       const c = index.get(key);
       if (c === undefined) {
         if (unseen === 'error') {
@@ -242,6 +250,7 @@ function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPo
           });
         }
         warnings.push(`row ${i + 1}, ${src.field(i, name)}: unseen category "${clip(key)}" scored as missing`);
+        if (exc && typeof v === 'string') exc.push(i, j, v);
         out[off + i] = MISSING_CODE;
       } else out[off + i] = c;
     }
@@ -259,13 +268,16 @@ function fillColumn(conv: Converter, src: RowSource, n: number, unseen: UnseenPo
       out[off + i] = v;
     } else if (v === undefined || v === null || v === '') {
       if (v !== undefined) present = true;
+      if (v === '' && exc) exc.push(i, j, v);
       out[off + i] = NaN;
     } else if (typeof v === 'string') {
       present = true;
       out[off + i] = parseText(v, spec, src, i);
+      if (exc) exc.push(i, j, v);
     } else if (typeof v === 'boolean' && kind === 'boolean') {
       present = true;
       out[off + i] = v ? 1 : 0;
+      if (exc) exc.push(i, j, v);
     } else {
       throw typeError(src, i, name, v, expectedOf(spec));
     }

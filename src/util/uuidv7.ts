@@ -60,6 +60,30 @@ export function uuidv7(nowMs: number = Date.now()): string {
   return `${HEX[buf[0]!]}${HEX[buf[1]!]}${HEX[buf[2]!]}${HEX[buf[3]!]}-${HEX[buf[4]!]}${HEX[buf[5]!]}-${HEX[buf[6]!]}${HEX[buf[7]!]}-${HEX[buf[8]!]}${HEX[buf[9]!]}-${HEX[buf[10]!]}${HEX[buf[11]!]}${HEX[buf[12]!]}${HEX[buf[13]!]}${HEX[buf[14]!]}${HEX[buf[15]!]}`;
 }
 
+/** `000` … `fff`: the row part of a grouped id (see {@link uuidv7Group}). */
+export const HEX3: readonly string[] = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
+
+/** Rows one id group can number (12 bits). */
+export const GROUP_MAX_ROWS = 4096;
+
+/**
+ * The 33-character prefix of a block of up to 4,096 UUIDv7 ids, one per row of a batch: row `i` is
+ * `prefix + HEX3[i]`. It is an ordinary {@link uuidv7} with the low 12 bits of `rand_b` given to a
+ * row counter (RFC 9562 §6.2 allows any monotonic counter in the random bits), so the ids are
+ * still valid, time-ordered UUIDv7s (50 random bits per block remain) and a batch's ids are
+ * consecutive: the log stores one row per batch and finds a prediction by its id's prefix
+ * (src/log/group.ts).
+ *
+ * @example
+ * ```ts
+ * const prefix = uuidv7Group();
+ * const ids = [0, 1, 2].map((i) => prefix + HEX3[i]); // '…-…000', '…-…001', '…-…002'
+ * ```
+ */
+export function uuidv7Group(nowMs: number = Date.now()): string {
+  return uuidv7(nowMs).slice(0, 33);
+}
+
 /** The creation time (Unix ms) encoded in a UUIDv7. */
 export function uuidv7Time(id: string): number {
   const hex = id.replace(/-/g, '').slice(0, 12);

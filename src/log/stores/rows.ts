@@ -3,6 +3,7 @@
  * or a number; inputs are an object, a hash string or nothing) are stored as JSON text, so one
  * column keeps the exact value and its type.
  */
+import { groupLastId, type InputCodec, type PredictionGroup } from '../group.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from '../record.js';
 import type { LoggedPrediction } from '../store.js';
 
@@ -75,5 +76,58 @@ export function toEvent(row: Record<string, unknown>): EventRecord {
     model: (row.model as string | null) ?? null,
     version: (row.version as string | null) ?? null,
     payload: dec<Record<string, unknown>>(row.payload) ?? {},
+  };
+}
+
+export const GROUP_COLUMNS = [
+  'prefix', 'last_id', 'n', 'time', 'model', 'version', 'request_id', 'latency_ms', 'segments', 'entity_ids', 'codec', 'inputs', 'exceptions',
+  'predictions', 'labels', 'proba',
+] as const;
+
+/**
+ * The raw bytes of a Float64Array (no copy). Typed arrays use the platform's byte order, little-endian
+ * on every platform Node supports; the stored blocks are read back the same way.
+ */
+export function f64Bytes(a: Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** A stored block back to a Float64Array (copied: a driver's Buffer need not be 8-byte aligned). */
+export function bytesF64(b: unknown): Float64Array | null {
+  if (b === null || b === undefined) return null;
+  const u = b as Uint8Array;
+  const out = new Float64Array(u.byteLength >> 3);
+  new Uint8Array(out.buffer).set(u.subarray(0, out.length * 8));
+  return out;
+}
+
+/** A group as positional column values (order of {@link GROUP_COLUMNS}). */
+export function groupRow(g: PredictionGroup): unknown[] {
+  return [
+    g.prefix, groupLastId(g), g.n, g.time, g.model, g.version, g.request_id, g.latency_ms, enc(g.segments), enc(g.entity_ids),
+    g.codec?.id ?? null, g.X ? f64Bytes(g.X) : null, g.exceptions?.length ? JSON.stringify(g.exceptions) : null,
+    JSON.stringify(g.predictions), enc(g.labels), g.proba ? f64Bytes(g.proba) : null,
+  ];
+}
+
+/** A stored group row back to a group; `codecs` resolves codec ids (a missing codec drops the inputs). */
+export function toGroup(row: Record<string, unknown>, codecs: ReadonlyMap<string, InputCodec>): PredictionGroup {
+  const codec = row.codec === null || row.codec === undefined ? null : codecs.get(String(row.codec)) ?? null;
+  return {
+    prefix: String(row.prefix),
+    n: Number(row.n),
+    time: Number(row.time),
+    model: String(row.model),
+    version: String(row.version),
+    request_id: String(row.request_id),
+    latency_ms: Number(row.latency_ms),
+    segments: dec<(string | null)[]>(row.segments),
+    entity_ids: dec<(string | null)[]>(row.entity_ids),
+    codec,
+    X: codec ? bytesF64(row.inputs) : null,
+    exceptions: dec<unknown[]>(row.exceptions),
+    predictions: dec<(number | string)[]>(row.predictions) ?? [],
+    labels: dec<string[]>(row.labels),
+    proba: bytesF64(row.proba),
   };
 }

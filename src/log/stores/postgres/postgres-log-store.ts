@@ -10,11 +10,13 @@
  */
 import pg from 'pg';
 import { ModelyardError } from '../../../errors.js';
-import { TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
+import { groupId } from '../../group.js';
+import { GROUP_TABLE, TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
+import { CodecCache, existingGrouped, groupedCount, groupedIds, readPredictions, withGroupedIds, type Run } from '../groups.js';
 import {
-  EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, predictionRow, toEvent, toFeedback, toLoggedPrediction,
+  EVENT_COLUMNS, FEEDBACK_COLUMNS, GROUP_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, groupRow, predictionRow, toEvent, toFeedback,
 } from '../rows.js';
-import { ddl, dollar, eventsQuery, feedbackQuery, predictionsQuery } from '../sql.js';
+import { ddl, dollar, eventsQuery, feedbackQuery } from '../sql.js';
 
 export interface PostgresLogStoreOptions {
   /** `postgres://…` without log-specific parameters. */
@@ -52,16 +54,35 @@ function columns(rows: unknown[][], width: number): unknown[][] {
   return cols;
 }
 
-function insertCte(name: string, table: string, cols: readonly string[], types: string[], first: number): string {
+const GROUP_TYPES = ['text', 'text', 'int', 'bigint', 'text', 'text', 'text', 'float8', 'text', 'text', 'text', 'bytea', 'text', 'text', 'text', 'bytea'];
+
+function insertCte(name: string, table: string, cols: readonly string[], types: string[], first: number, where = ''): string {
   const args = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
-  return `${name} AS (INSERT INTO ${table} (${cols.join(', ')}) SELECT * FROM unnest(${args}) ON CONFLICT (id) DO NOTHING RETURNING 1)`;
+  return `${name} AS (INSERT INTO ${table} (${cols.join(', ')}) SELECT * FROM unnest(${args}) AS u(${cols.join(', ')})${where} ON CONFLICT (id) DO NOTHING RETURNING 1)`;
 }
 
+const G = GROUP_TABLE;
+const P0 = 1;
+const F0 = P0 + PRED_TYPES.length;
+const E0 = F0 + FEED_TYPES.length;
+const G0 = E0 + EVENT_TYPES.length;
+const C0 = G0 + GROUP_TYPES.length; // codec ids, codec texts
+const N0 = C0 + 2; // entity rows: id, entity_id, time, model
+/**
+ * One statement per batch. A row whose id a stored group holds is skipped, and a group is skipped
+ * when any of its ids is stored as a row (../../group.ts); entity rows go in only for groups inserted.
+ */
 const INSERT_SQL =
-  `WITH ${insertCte('p', TABLE.predictions, PREDICTION_COLUMNS, PRED_TYPES, 1)}, ` +
-  `${insertCte('f', TABLE.feedback, FEEDBACK_COLUMNS, FEED_TYPES, 1 + PRED_TYPES.length)}, ` +
-  `${insertCte('e', TABLE.events, EVENT_COLUMNS, EVENT_TYPES, 1 + PRED_TYPES.length + FEED_TYPES.length)} ` +
-  'SELECT (SELECT count(*) FROM p) + (SELECT count(*) FROM f) + (SELECT count(*) FROM e) AS n';
+  `WITH ${insertCte('p', TABLE.predictions, PREDICTION_COLUMNS, PRED_TYPES, P0, ` WHERE NOT EXISTS (SELECT 1 FROM ${G.groups} g WHERE g.prefix = substr(u.id, 1, 33) AND u.id <= g.last_id)`)}, ` +
+  `${insertCte('f', TABLE.feedback, FEEDBACK_COLUMNS, FEED_TYPES, F0)}, ` +
+  `${insertCte('e', TABLE.events, EVENT_COLUMNS, EVENT_TYPES, E0)}, ` +
+  `c AS (INSERT INTO ${G.codecs} (id, codec) SELECT * FROM unnest($${C0}::text[], $${C0 + 1}::text[]) ON CONFLICT (id) DO NOTHING), ` +
+  `g AS (INSERT INTO ${G.groups} (${GROUP_COLUMNS.join(', ')}) SELECT * FROM unnest(${GROUP_TYPES.map((t, i) => `$${G0 + i}::${t}[]`).join(', ')})` +
+  ` AS u(${GROUP_COLUMNS.join(', ')}) WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.predictions} p WHERE p.id >= u.prefix || '000' AND p.id <= u.last_id)` +
+  ` ON CONFLICT (prefix) DO NOTHING RETURNING prefix, n), ` +
+  `x AS (INSERT INTO ${G.entities} (id, entity_id, time, model) SELECT * FROM unnest($${N0}::text[], $${N0 + 1}::text[], $${N0 + 2}::bigint[], $${N0 + 3}::text[])` +
+  ` AS v(id, entity_id, time, model) WHERE substr(v.id, 1, 33) IN (SELECT prefix FROM g) ON CONFLICT (id) DO NOTHING) ` +
+  'SELECT (SELECT count(*) FROM p) + (SELECT count(*) FROM f) + (SELECT count(*) FROM e) + (SELECT coalesce(sum(n), 0) FROM g) AS n';
 
 /**
  * Opens (creating schema and tables when needed) a Postgres prediction log.
@@ -108,6 +129,8 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
   }
   let closed = false;
   const rows = async (text: string, params: unknown[]): Promise<Record<string, unknown>[]> => (await pool.query(text, params)).rows;
+  const run: Run = async (b) => rows(b.text, b.params);
+  const codecs = new CodecCache();
 
   return {
     dialect: 'postgres',
@@ -116,7 +139,23 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
       const p = columns((b.predictions ?? []).map(predictionRow), PRED_TYPES.length);
       const f = columns((b.feedback ?? []).map(feedbackRow), FEED_TYPES.length);
       const e = columns((b.events ?? []).map(eventRow), EVENT_TYPES.length);
-      const r = await pool.query<{ n: string }>(INSERT_SQL, [...p, ...f, ...e]);
+      const gs = b.groups ?? [];
+      const g = columns(gs.map(groupRow), GROUP_TYPES.length);
+      const newCodecs = [...new Map(gs.filter((x) => x.codec && !codecs.has(x.codec.id)).map((x) => [x.codec!.id, x.codec!])).values()];
+      const ent: unknown[][] = [[], [], [], []];
+      for (const x of gs) {
+        if (!x.entity_ids) continue;
+        for (let i = 0; i < x.n; i++) {
+          const id = x.entity_ids[i];
+          if (id === null || id === undefined) continue;
+          ent[0]!.push(groupId(x.prefix, i));
+          ent[1]!.push(id);
+          ent[2]!.push(x.time);
+          ent[3]!.push(x.model);
+        }
+      }
+      const r = await pool.query<{ n: string }>(INSERT_SQL, [...p, ...f, ...e, ...g, newCodecs.map((c) => c.id), newCodecs.map((c) => JSON.stringify(c.columns)), ...ent]);
+      for (const c of newCodecs) codecs.add(c);
       return Number(r.rows[0]!.n);
     },
     async ping() {
@@ -124,9 +163,7 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
       await pool.query('SELECT 1');
     },
     async predictions(q = {}) {
-      const b = predictionsQuery(q, dollar);
-      const out = (await rows(b.text, b.params)).map(toLoggedPrediction);
-      return q.newest ? out.reverse() : out;
+      return readPredictions(q, run, dollar, codecs);
     },
     async events(q = {}) {
       const b = eventsQuery(q, dollar);
@@ -143,8 +180,10 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
     async matchEntities(items: readonly EntityMatch[], windowMs: number, model?: string) {
       if (items.length === 0) return [];
       const r = await rows(
-        `SELECT m.i, (SELECT p.id FROM ${TABLE.predictions} p WHERE p.entity_id = m.e AND p.time <= m.t AND p.time > m.t - $3::bigint` +
-          ` AND p.role = 'primary' AND ($4::text IS NULL OR p.model = $4::text) ORDER BY p.time DESC, p.id DESC LIMIT 1) AS id` +
+        `SELECT m.i, (SELECT id FROM (SELECT p.id, p.time FROM ${TABLE.predictions} p WHERE p.entity_id = m.e AND p.time <= m.t AND p.time > m.t - $3::bigint` +
+          ` AND p.role = 'primary' AND ($4::text IS NULL OR p.model = $4::text)` +
+          ` UNION ALL SELECT x.id, x.time FROM ${G.entities} x WHERE x.entity_id = m.e AND x.time <= m.t AND x.time > m.t - $3::bigint` +
+          ` AND ($4::text IS NULL OR x.model = $4::text)) c ORDER BY c.time DESC, c.id DESC LIMIT 1) AS id` +
           ' FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS m(e, t, i)',
         [items.map((x) => x.entity_id), items.map((x) => x.time), windowMs, model ?? null],
       );
@@ -155,17 +194,20 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
     async existing(table: LogTable, ids: readonly string[]) {
       if (ids.length === 0) return new Set<string>();
       const r = await pool.query<[string]>({ text: `SELECT id FROM ${TABLE[table]} WHERE id = ANY($1::text[])`, values: [ids], rowMode: 'array' });
-      return new Set(r.rows.map((x) => x[0]));
+      const out = table === 'predictions' ? await existingGrouped(ids, run, dollar) : new Set<string>();
+      for (const x of r.rows) out.add(x[0]);
+      return out;
     },
     async ids(table: LogTable) {
       const r = await pool.query<[string]>({ text: `SELECT id FROM ${TABLE[table]}`, rowMode: 'array' });
       const out = new Array<string>(r.rows.length);
       for (let i = 0; i < r.rows.length; i++) out[i] = r.rows[i]![0];
-      return out;
+      return table === 'predictions' ? out.concat(await groupedIds(run)) : out;
     },
     async idText(table: LogTable) {
       const r = await pool.query<[string | null]>({ text: `SELECT string_agg(id, E'\\n') FROM ${TABLE[table]}`, rowMode: 'array' });
-      return r.rows[0]?.[0] ?? '';
+      const text = r.rows[0]?.[0] ?? '';
+      return table === 'predictions' ? withGroupedIds(text, await groupedIds(run)) : text;
     },
     async counts() {
       const r = await rows(
@@ -173,7 +215,7 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
           ` (SELECT count(*) FROM ${TABLE.events}) AS events`,
         [],
       );
-      return { predictions: Number(r[0]!.predictions), feedback: Number(r[0]!.feedback), events: Number(r[0]!.events) };
+      return { predictions: Number(r[0]!.predictions) + (await groupedCount(run)), feedback: Number(r[0]!.feedback), events: Number(r[0]!.events) };
     },
     async close() {
       if (closed) return;

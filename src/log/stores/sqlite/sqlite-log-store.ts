@@ -21,11 +21,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ModelyardError } from '../../../errors.js';
 import type { EventRecord, FeedbackRecord } from '../../record.js';
-import { TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable, type LoggedPrediction } from '../../store.js';
+import { expandGroup, groupId, groupLastId } from '../../group.js';
+import { GROUP_TABLE, TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
+import { CodecCache, existingGrouped, groupedCount, groupedIds, readPredictions, withGroupedIds, type Run } from '../groups.js';
 import {
-  EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, predictionRow, toEvent, toFeedback, toLoggedPrediction,
+  EVENT_COLUMNS, FEEDBACK_COLUMNS, GROUP_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, groupRow, predictionRow, toEvent, toFeedback,
 } from '../rows.js';
-import { ddl, eventsQuery, feedbackQuery, predictionsQuery, qmark } from '../sql.js';
+import { ddl, eventsQuery, feedbackQuery, qmark } from '../sql.js';
 import { chunkedInsert } from './chunked-insert.js';
 import { InsertThread, insertWorkerUrl } from './insert-thread.js';
 
@@ -66,10 +68,35 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   const insP = chunkedInsert(db, TABLE.predictions, PREDICTION_COLUMNS);
   const insF = db.prepare(insertSql(TABLE.feedback, FEEDBACK_COLUMNS));
   const insE = db.prepare(insertSql(TABLE.events, EVENT_COLUMNS));
+  const G = GROUP_TABLE;
+  // A group goes in only when none of its ids is stored as a row (the slow paths store expanded rows).
+  const insG = db.prepare(
+    `INSERT INTO ${G.groups} (${GROUP_COLUMNS.join(', ')}) SELECT ${GROUP_COLUMNS.map(() => '?').join(', ')}` +
+      ` WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.predictions} WHERE id >= ? AND id <= ?) ON CONFLICT (prefix) DO NOTHING`,
+  );
+  const insCodec = db.prepare(`INSERT INTO ${G.codecs} (id, codec) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`);
+  const insEntity = db.prepare(`INSERT INTO ${G.entities} (id, entity_id, time, model) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+  const groupLast = db.prepare(`SELECT last_id FROM ${G.groups} WHERE prefix = ?`).pluck();
+  const codecs = new CodecCache();
+  /** Whether a row's id is already stored in a group. */
+  const grouped = (id: string): boolean => {
+    const last = groupLast.get(id.slice(0, 33)) as string | undefined;
+    return last !== undefined && id <= last;
+  };
   const insertAll = db.transaction((b: LogBatch): number => {
     let n = 0;
+    for (const g of b.groups ?? []) {
+      if (g.codec && !codecs.has(g.codec.id)) {
+        insCodec.run(g.codec.id, JSON.stringify(g.codec.columns));
+        codecs.add(g.codec);
+      }
+      if (insG.run(...groupRow(g), groupId(g.prefix, 0), groupLastId(g)).changes === 0) continue;
+      n += g.n;
+      const ents = g.entity_ids;
+      if (ents) for (let i = 0; i < g.n; i++) if (ents[i] !== null && ents[i] !== undefined) insEntity.run(groupId(g.prefix, i), ents[i], g.time, g.model);
+    }
     const ps = b.predictions;
-    if (ps?.length) n += insP((push) => { for (const r of ps) push(predictionRow(r)); });
+    if (ps?.length) n += insP((push) => { for (const r of ps) if (!grouped(r.id)) push(predictionRow(r)); });
     for (const r of b.feedback ?? []) n += insF.run(feedbackRow(r)).changes;
     for (const r of b.events ?? []) n += insE.run(eventRow(r)).changes;
     return n;
@@ -84,6 +111,14 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     ).pluck();
   const matchAny = matchStmt(false);
   const matchModel = matchStmt(true);
+  const matchGroupStmt = (withModel: boolean) =>
+    db.prepare(
+      `SELECT id, time FROM ${G.entities} WHERE entity_id = ? AND time <= ? AND time > ?${withModel ? ' AND model = ?' : ''} ORDER BY time DESC, id DESC LIMIT 1`,
+    );
+  const matchGroupAny = matchGroupStmt(false);
+  const matchGroupModel = matchGroupStmt(true);
+  const timeOf = db.prepare(`SELECT time FROM ${TABLE.predictions} WHERE id = ?`).pluck();
+  const run: Run = async (b) => db.prepare(b.text).all(...b.params) as Record<string, unknown>[];
   let closed = false;
   const workerUrl = opts.thread === true ? insertWorkerUrl() : null;
   const thread = workerUrl ? new InsertThread(workerUrl, { file, busyTimeoutMs: opts.busyTimeoutMs ?? 2000, synchronous: opts.synchronous ?? 'NORMAL' }) : null;
@@ -92,7 +127,11 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     dialect: 'sqlite',
     location: file,
     async insert(batch) {
-      if (thread) return thread.insert(batch);
+      if (thread) {
+        // The insert thread's packed codec carries rows; groups go to it expanded (the thread is opt-in).
+        if (!batch.groups?.length) return thread.insert(batch);
+        return thread.insert({ ...batch, groups: undefined, predictions: [...(batch.predictions ?? []), ...batch.groups.flatMap(expandGroup)] });
+      }
       return insertImmediate(batch);
     },
     async ping() {
@@ -102,10 +141,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
       if (thread) await thread.insert({});
     },
     async predictions(q = {}) {
-      const b = predictionsQuery(q, qmark);
-      const rows = db.prepare(b.text).all(...b.params) as Record<string, unknown>[];
-      const out: LoggedPrediction[] = rows.map(toLoggedPrediction);
-      return q.newest ? out.reverse() : out;
+      return readPredictions(q, run, qmark, codecs);
     },
     async events(q = {}) {
       const b = eventsQuery(q, qmark);
@@ -123,12 +159,18 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     },
     async matchEntities(items: readonly EntityMatch[], windowMs: number, model?: string) {
       return items.map((it) => {
-        const id = model === undefined ? matchAny.get(it.entity_id, it.time, it.time - windowMs) : matchModel.get(it.entity_id, it.time, it.time - windowMs, model);
-        return (id as string | undefined) ?? null;
+        const args = model === undefined ? [it.entity_id, it.time, it.time - windowMs] : [it.entity_id, it.time, it.time - windowMs, model];
+        const id = ((model === undefined ? matchAny : matchModel).get(...args) as string | undefined) ?? null;
+        const g = (model === undefined ? matchGroupAny : matchGroupModel).get(...args) as { id: string; time: number } | undefined;
+        if (!g) return id;
+        if (id === null) return g.id;
+        // The latest of the two (time, then id), as one table's ORDER BY time DESC, id DESC would pick.
+        const t = Number(timeOf.get(id));
+        return g.time > t || (g.time === t && g.id > id) ? g.id : id;
       });
     },
     async existing(table: LogTable, ids: readonly string[]) {
-      const out = new Set<string>();
+      const out = table === 'predictions' ? await existingGrouped(ids, run, qmark) : new Set<string>();
       const CHUNK = 500; // below SQLite's default 999-parameter limit of old builds
       for (let i = 0; i < ids.length; i += CHUNK) {
         const part = ids.slice(i, i + CHUNK);
@@ -138,15 +180,17 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
       return out;
     },
     async ids(table: LogTable) {
-      return db.prepare(`SELECT id FROM ${TABLE[table]}`).pluck().all() as string[];
+      const rows = db.prepare(`SELECT id FROM ${TABLE[table]}`).pluck().all() as string[];
+      return table === 'predictions' ? rows.concat(await groupedIds(run)) : rows;
     },
     async idText(table: LogTable) {
       // As a BLOB: better-sqlite3 hands back the bytes without decoding a 37 MB string per million ids.
-      return (db.prepare(`SELECT CAST(group_concat(id, char(10)) AS BLOB) FROM ${TABLE[table]}`).pluck().get() as Buffer | null) ?? new Uint8Array(0);
+      const text = (db.prepare(`SELECT CAST(group_concat(id, char(10)) AS BLOB) FROM ${TABLE[table]}`).pluck().get() as Buffer | null) ?? new Uint8Array(0);
+      return table === 'predictions' ? withGroupedIds(text, await groupedIds(run)) : text;
     },
     async counts() {
       const c = (t: LogTable): number => Number(db.prepare(`SELECT count(*) FROM ${TABLE[t]}`).pluck().get());
-      return { predictions: c('predictions'), feedback: c('feedback'), events: c('events') };
+      return { predictions: c('predictions') + (await groupedCount(run)), feedback: c('feedback'), events: c('events') };
     },
     async close() {
       if (closed) return;
