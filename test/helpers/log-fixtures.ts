@@ -1,5 +1,6 @@
 /** Prediction-log test fixtures: records and a fresh store per dialect. */
-import { uuidv7 } from '../../src/util/uuidv7.js';
+import { uuidv7, uuidv7Group } from '../../src/util/uuidv7.js';
+import { inputCodec, type PredictionGroup } from '../../src/log/group.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from '../../src/log/record.js';
 import { openLogStore, resolveLogLocation, type LogLocation } from '../../src/log/location.js';
 import type { LogStore } from '../../src/log/store.js';
@@ -46,3 +47,39 @@ export async function freshStore(ctx: DialectCtx, spoolDir: string): Promise<{ s
   const loc = freshLogLocation(ctx, spoolDir);
   return { store: await openLogStore(loc), loc };
 }
+
+/**
+ * A prediction group (src/log/group.ts) of `n` rows: `age` (numeric) and `plan` (categorical) inputs,
+ * one cell kept as sent (row 0's age as text), binary probabilities; fields overridable.
+ */
+export function group(n = 3, over: Partial<PredictionGroup> = {}): PredictionGroup {
+  const time = over.time ?? Date.now();
+  const X = new Float64Array(2 * n);
+  const proba = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    X[i] = i === 1 ? NaN : 30 + i;
+    X[n + i] = i % 3 === 2 ? -1 : i % 2;
+    proba[2 * i + 1] = (i + 1) / (n + 1);
+    proba[2 * i] = 1 - proba[2 * i + 1]!;
+  }
+  return {
+    prefix: uuidv7Group(time),
+    n,
+    time,
+    model: 'churn',
+    version: '1.0.0',
+    request_id: `req-${++seq}`,
+    latency_ms: 0.75,
+    segments: null,
+    entity_ids: null,
+    codec: GROUP_CODEC,
+    X,
+    exceptions: [0, 0, '30'],
+    predictions: Array.from({ length: n }, (_, i) => (proba[2 * i + 1]! >= 0.5 ? 'yes' : 'no')),
+    labels: ['no', 'yes'],
+    proba,
+    ...over,
+  };
+}
+
+export const GROUP_CODEC = inputCodec([{ name: 'age' }, { name: 'plan', categories: ['free', 'pro'] }]);

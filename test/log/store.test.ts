@@ -1,8 +1,10 @@
 /** The log store contract, on SQLite and Postgres. */
 import { afterEach, expect, it } from 'vitest';
 import { describeDialects, tmpDir } from '../helpers/registry-dialects.js';
-import { event, feedback, freshStore, pred } from '../helpers/log-fixtures.js';
+import { event, feedback, freshStore, group, pred } from '../helpers/log-fixtures.js';
+import { expandGroup, groupId } from '../../src/log/group.js';
 import type { LogStore } from '../../src/log/store.js';
+import { openLogStore, type LogLocation } from '../../src/log/location.js';
 
 describeDialects('log store', (ctx) => {
   let store: LogStore | null = null;
@@ -10,8 +12,11 @@ describeDialects('log store', (ctx) => {
     await store?.close();
     store = null;
   });
+  let loc: LogLocation | null = null;
   const open = async (): Promise<LogStore> => {
-    store = (await freshStore(ctx, tmpDir('spool'))).store;
+    const f = await freshStore(ctx, tmpDir('spool'));
+    store = f.store;
+    loc = f.loc;
     return store;
   };
 
@@ -120,5 +125,76 @@ describeDialects('log store', (ctx) => {
     const ps = Array.from({ length: 20_000 }, () => pred());
     expect(await s.insert({ predictions: ps })).toBe(20_000);
     expect((await s.ids('predictions')).length).toBe(20_000);
+  });
+
+  it('stores a request as one group and reads it back as ordinary rows (ids, inputs kept as sent, outcomes, counts)', async () => {
+    const s = await open();
+    const t0 = 1_700_000_000_000;
+    const g = group(5, { time: t0 + 1000, entity_ids: ['e0', null, 'e2', null, null] });
+    const before = pred({ time: t0 });
+    const after = pred({ time: t0 + 2000 });
+    expect(await s.insert({ groups: [g], predictions: [before, after] })).toBe(7);
+    const rows = expandGroup(g);
+    expect(rows[0]!.inputs).toEqual({ age: '30', plan: 'free' }); // the exception, as sent
+    expect(rows[1]!.inputs).toEqual({ age: null, plan: 'pro' });
+    expect(rows[2]!.inputs).toEqual({ age: 32, plan: null });
+    const fb = feedback({ time: t0 + 5000, prediction_id: rows[3]!.id, actual: 'no' });
+    await s.insert({ feedback: [fb] });
+    const got = await s.predictions({});
+    expect(got.map((r) => r.id)).toEqual([before.id, ...rows.map((r) => r.id), after.id]);
+    expect(got[4]).toEqual({ ...rows[3], actual: 'no', feedback_time: fb.time });
+    expect(got[1]).toEqual({ ...rows[0], actual: null, feedback_time: null });
+    expect((await s.predictions({ labelled: true })).map((r) => r.id)).toEqual([rows[3]!.id]);
+    expect((await s.predictions({ limit: 3, newest: true })).map((r) => r.id)).toEqual([rows[3]!.id, rows[4]!.id, after.id]);
+    expect((await s.predictions({ limit: 2 })).map((r) => r.id)).toEqual([before.id, rows[0]!.id]);
+    expect((await s.predictions({ since: t0 + 500, until: t0 + 1500 })).length).toBe(5);
+    expect((await s.predictions({ role: 'shadow' })).length).toBe(0);
+    expect((await s.predictions({ model: 'other' })).length).toBe(0);
+    expect(await s.counts()).toEqual({ predictions: 7, feedback: 1, events: 0 });
+    const ids = new Set(await s.ids('predictions'));
+    expect(ids.size).toBe(7);
+    for (const r of rows) expect(ids.has(r.id)).toBe(true);
+    const text = await s.idText('predictions');
+    const fromText = new Set((typeof text === 'string' ? text : Buffer.from(text).toString('latin1')).split('\n').filter(Boolean));
+    expect(fromText).toEqual(ids);
+    const beyond = groupId(g.prefix, 5); // same prefix, past the group's last row
+    expect(await s.existing('predictions', [rows[0]!.id, rows[4]!.id, beyond, before.id])).toEqual(new Set([rows[0]!.id, rows[4]!.id, before.id]));
+    // Entity ids of grouped rows are matched like a row's, the latest across both tables.
+    const late = pred({ time: t0 + 1500, entity_id: 'e2' });
+    await s.insert({ predictions: [late] });
+    expect(await s.matchEntities([{ entity_id: 'e0', time: t0 + 3000 }, { entity_id: 'e2', time: t0 + 3000 }, { entity_id: 'e2', time: t0 + 1200 }], 60_000)).toEqual([
+      rows[0]!.id, late.id, rows[2]!.id,
+    ]);
+    expect(await s.matchEntities([{ entity_id: 'e0', time: t0 + 3000 }], 60_000, 'other')).toEqual([null]);
+  });
+
+  it('keeps every grouped id unique across both tables (replays of a group as rows, and of rows as a group)', async () => {
+    const s = await open();
+    const g = group(4);
+    expect(await s.insert({ groups: [g] })).toBe(4);
+    expect(await s.insert({ groups: [g] })).toBe(0);
+    expect(await s.insert({ predictions: expandGroup(g) })).toBe(0); // the spool's expanded copy
+    const h = group(3);
+    expect(await s.insert({ predictions: expandGroup(h).slice(0, 1) })).toBe(1);
+    expect(await s.insert({ groups: [h] })).toBe(0); // one of its ids is already a row
+    expect(await s.insert({ predictions: expandGroup(h) })).toBe(2);
+    expect((await s.counts()).predictions).toBe(7);
+    expect((await s.predictions({})).length).toBe(7);
+    expect(new Set(await s.ids('predictions')).size).toBe(7);
+  });
+
+  it('reopens with groups (codecs are read from the store) and takes 500 groups in one insert', async () => {
+    const s = await open();
+    const gs = Array.from({ length: 500 }, (_, i) => group(1 + (i % 7)));
+    const total = gs.reduce((a, g) => a + g.n, 0);
+    expect(await s.insert({ groups: gs })).toBe(total);
+    const again = await openLogStore(loc!);
+    try {
+      const rows = await again.predictions({});
+      expect(rows.length).toBe(total);
+      expect(rows.find((r) => r.id === groupId(gs[10]!.prefix, 0))!.inputs).toEqual({ age: '30', plan: 'free' });
+    } finally {
+      await again.close();
+    }
   });
 });
