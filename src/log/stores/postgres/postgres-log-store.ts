@@ -62,27 +62,50 @@ function insertCte(name: string, table: string, cols: readonly string[], types: 
 }
 
 const G = GROUP_TABLE;
-const P0 = 1;
-const F0 = P0 + PRED_TYPES.length;
-const E0 = F0 + FEED_TYPES.length;
-const G0 = E0 + EVENT_TYPES.length;
-const C0 = G0 + GROUP_TYPES.length; // codec ids, codec texts
-const N0 = C0 + 2; // entity rows: id, entity_id, time, model
+
 /**
- * One statement per batch. A row whose id a stored group holds is skipped, and a group is skipped
- * when any of its ids is stored as a row (../../group.ts); entity rows go in only for groups inserted.
+ * The insert statement for a batch holding the given kinds (bit 1 rows, 2 feedback, 4 events,
+ * 8 groups): one statement per batch, with only the parts it needs, prepared once per connection
+ * under its own name (planning the full four-part statement on every commit cost more than the
+ * commit). A row whose id a stored group holds is skipped, and a group is skipped when any of its
+ * ids is stored as a row (../../group.ts); entity rows go in only for groups inserted.
  */
-const INSERT_SQL =
-  `WITH ${insertCte('p', TABLE.predictions, PREDICTION_COLUMNS, PRED_TYPES, P0, ` WHERE NOT EXISTS (SELECT 1 FROM ${G.groups} g WHERE g.prefix = substr(u.id, 1, 33) AND u.id <= g.last_id)`)}, ` +
-  `${insertCte('f', TABLE.feedback, FEEDBACK_COLUMNS, FEED_TYPES, F0)}, ` +
-  `${insertCte('e', TABLE.events, EVENT_COLUMNS, EVENT_TYPES, E0)}, ` +
-  `c AS (INSERT INTO ${G.codecs} (id, codec) SELECT * FROM unnest($${C0}::text[], $${C0 + 1}::text[]) ON CONFLICT (id) DO NOTHING), ` +
-  `g AS (INSERT INTO ${G.groups} (${GROUP_COLUMNS.join(', ')}) SELECT * FROM unnest(${GROUP_TYPES.map((t, i) => `$${G0 + i}::${t}[]`).join(', ')})` +
-  ` AS u(${GROUP_COLUMNS.join(', ')}) WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.predictions} p WHERE p.id >= u.prefix || '000' AND p.id <= u.last_id)` +
-  ` ON CONFLICT (prefix) DO NOTHING RETURNING prefix, n), ` +
-  `x AS (INSERT INTO ${G.entities} (id, entity_id, time, model) SELECT * FROM unnest($${N0}::text[], $${N0 + 1}::text[], $${N0 + 2}::bigint[], $${N0 + 3}::text[])` +
-  ` AS v(id, entity_id, time, model) WHERE substr(v.id, 1, 33) IN (SELECT prefix FROM g) ON CONFLICT (id) DO NOTHING) ` +
-  'SELECT (SELECT count(*) FROM p) + (SELECT count(*) FROM f) + (SELECT count(*) FROM e) + (SELECT coalesce(sum(n), 0) FROM g) AS n';
+function insertSql(mask: number): string {
+  const ctes: string[] = [];
+  const counts: string[] = [];
+  let at = 1;
+  if (mask & 1) {
+    ctes.push(insertCte('p', TABLE.predictions, PREDICTION_COLUMNS, PRED_TYPES, at, ` WHERE NOT EXISTS (SELECT 1 FROM ${G.groups} g WHERE g.prefix = substr(u.id, 1, 33) AND u.id <= g.last_id)`));
+    counts.push('(SELECT count(*) FROM p)');
+    at += PRED_TYPES.length;
+  }
+  if (mask & 2) {
+    ctes.push(insertCte('f', TABLE.feedback, FEEDBACK_COLUMNS, FEED_TYPES, at));
+    counts.push('(SELECT count(*) FROM f)');
+    at += FEED_TYPES.length;
+  }
+  if (mask & 4) {
+    ctes.push(insertCte('e', TABLE.events, EVENT_COLUMNS, EVENT_TYPES, at));
+    counts.push('(SELECT count(*) FROM e)');
+    at += EVENT_TYPES.length;
+  }
+  if (mask & 8) {
+    const g0 = at;
+    const c0 = g0 + GROUP_TYPES.length; // codec ids, codec texts
+    const n0 = c0 + 2; // entity rows: id, entity_id, time, model
+    ctes.push(
+      `c AS (INSERT INTO ${G.codecs} (id, codec) SELECT * FROM unnest($${c0}::text[], $${c0 + 1}::text[]) ON CONFLICT (id) DO NOTHING)`,
+      `g AS (INSERT INTO ${G.groups} (${GROUP_COLUMNS.join(', ')}) SELECT * FROM unnest(${GROUP_TYPES.map((t, i) => `$${g0 + i}::${t}[]`).join(', ')})` +
+        ` AS u(${GROUP_COLUMNS.join(', ')}) WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.predictions} p WHERE p.id >= u.prefix || '000' AND p.id <= u.last_id)` +
+        ' ON CONFLICT (prefix) DO NOTHING RETURNING prefix, n)',
+      `x AS (INSERT INTO ${G.entities} (id, entity_id, time, model) SELECT * FROM unnest($${n0}::text[], $${n0 + 1}::text[], $${n0 + 2}::bigint[], $${n0 + 3}::text[])` +
+        ' AS v(id, entity_id, time, model) WHERE substr(v.id, 1, 33) IN (SELECT prefix FROM g) ON CONFLICT (id) DO NOTHING)',
+    );
+    counts.push('(SELECT coalesce(sum(n), 0) FROM g)');
+  }
+  return `WITH ${ctes.join(', ')} SELECT ${counts.join(' + ')} AS n`;
+}
+const INSERT_SQL: string[] = Array.from({ length: 16 }, (_, m) => (m === 0 ? '' : insertSql(m)));
 
 /**
  * Opens (creating schema and tables when needed) a Postgres prediction log.
@@ -136,11 +159,14 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
     dialect: 'postgres',
     location,
     async insert(b: LogBatch) {
-      const p = columns((b.predictions ?? []).map(predictionRow), PRED_TYPES.length);
-      const f = columns((b.feedback ?? []).map(feedbackRow), FEED_TYPES.length);
-      const e = columns((b.events ?? []).map(eventRow), EVENT_TYPES.length);
+      const mask = (b.predictions?.length ? 1 : 0) | (b.feedback?.length ? 2 : 0) | (b.events?.length ? 4 : 0) | (b.groups?.length ? 8 : 0);
+      if (mask === 0) return 0;
+      const params: unknown[] = [];
+      if (mask & 1) params.push(...columns(b.predictions!.map(predictionRow), PRED_TYPES.length));
+      if (mask & 2) params.push(...columns(b.feedback!.map(feedbackRow), FEED_TYPES.length));
+      if (mask & 4) params.push(...columns(b.events!.map(eventRow), EVENT_TYPES.length));
       const gs = b.groups ?? [];
-      const g = columns(gs.map(groupRow), GROUP_TYPES.length);
+      const g = mask & 8 ? columns(gs.map(groupRow), GROUP_TYPES.length) : [];
       const newCodecs = [...new Map(gs.filter((x) => x.codec && !codecs.has(x.codec.id)).map((x) => [x.codec!.id, x.codec!])).values()];
       const ent: unknown[][] = [[], [], [], []];
       for (const x of gs) {
@@ -154,7 +180,8 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
           ent[3]!.push(x.model);
         }
       }
-      const r = await pool.query<{ n: string }>(INSERT_SQL, [...p, ...f, ...e, ...g, newCodecs.map((c) => c.id), newCodecs.map((c) => JSON.stringify(c.columns)), ...ent]);
+      if (mask & 8) params.push(...g, newCodecs.map((c) => c.id), newCodecs.map((c) => JSON.stringify(c.columns)), ...ent);
+      const r = await pool.query<{ n: string }>({ name: `modelyard_log_insert_${mask}`, text: INSERT_SQL[mask]!, values: params });
       for (const c of newCodecs) codecs.add(c);
       return Number(r.rows[0]!.n);
     },
