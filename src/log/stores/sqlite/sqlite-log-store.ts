@@ -29,6 +29,7 @@ import {
 } from '../rows.js';
 import { ddl, eventsQuery, feedbackQuery, qmark } from '../sql.js';
 import { chunkedInsert } from './chunked-insert.js';
+import { CheckpointThread, checkpointWorkerUrl } from './checkpoint-thread.js';
 import { InsertThread, insertWorkerUrl } from './insert-thread.js';
 
 export interface SqliteLogStoreOptions {
@@ -39,6 +40,8 @@ export interface SqliteLogStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Insert on a worker thread when the worker script is available (default false; see location.ts). */
   thread?: boolean;
+  /** Checkpoint the WAL on a worker thread (default true when the worker script is available; checkpoint-thread.ts). */
+  checkpointThread?: boolean;
 }
 
 const insertSql = (table: string, cols: readonly string[]): string =>
@@ -122,6 +125,10 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   let closed = false;
   const workerUrl = opts.thread === true ? insertWorkerUrl() : null;
   const thread = workerUrl ? new InsertThread(workerUrl, { file, busyTimeoutMs: opts.busyTimeoutMs ?? 2000, synchronous: opts.synchronous ?? 'NORMAL' }) : null;
+  // Checkpoints on their own thread (checkpoint-thread.ts), unless inserts already run off this thread.
+  const cpUrl = thread || opts.checkpointThread === false ? null : checkpointWorkerUrl();
+  const checkpointer = cpUrl ? new CheckpointThread(cpUrl, { file, intervalMs: 100, busyTimeoutMs: opts.busyTimeoutMs ?? 2000 }) : null;
+  if (checkpointer) db.pragma('wal_autocheckpoint = 0');
 
   return {
     dialect: 'sqlite',
@@ -196,6 +203,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
       if (closed) return;
       closed = true;
       await thread?.close();
+      await checkpointer?.close();
       db.close();
     },
   };
