@@ -80,6 +80,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   const insCodec = db.prepare(`INSERT INTO ${G.codecs} (id, codec) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`);
   const insEntity = db.prepare(`INSERT INTO ${G.entities} (id, entity_id, time, model) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
   const groupLast = db.prepare(`SELECT last_id FROM ${G.groups} WHERE prefix = ?`).pluck();
+  const anyGroup = db.prepare(`SELECT 1 FROM ${G.groups} LIMIT 1`).pluck();
   const codecs = new CodecCache();
   /** Whether a row's id is already stored in a group. */
   const grouped = (id: string): boolean => {
@@ -99,7 +100,11 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
       if (ents) for (let i = 0; i < g.n; i++) if (ents[i] !== null && ents[i] !== undefined) insEntity.run(groupId(g.prefix, i), ents[i], g.time, g.model);
     }
     const ps = b.predictions;
-    if (ps?.length) n += insP((push) => { for (const r of ps) if (!grouped(r.id)) push(predictionRow(r)); });
+    if (ps?.length) {
+      // Rows can clash with a group only once a group is stored: skip the per-row look-up before that.
+      const check = anyGroup.get() !== undefined;
+      n += insP((push) => { for (const r of ps) if (!check || !grouped(r.id)) push(predictionRow(r)); });
+    }
     for (const r of b.feedback ?? []) n += insF.run(feedbackRow(r)).changes;
     for (const r of b.events ?? []) n += insE.run(eventRow(r)).changes;
     return n;
