@@ -7,6 +7,8 @@ import type { LogStore } from '../../store.js';
 import { isDataError } from '../../writer.js';
 import { insertWorkerUrl } from './insert-thread.js';
 import { openSqliteLogStore } from './sqlite-log-store.js';
+import { expandGroup, groupId } from '../../group.js';
+import { group } from '../../../../test/helpers/log-fixtures.js';
 
 const dirs: string[] = [];
 const stores: LogStore[] = [];
@@ -65,4 +67,17 @@ it('a refused row fails the whole batch with SQLite\'s code, so the writer sees 
   expect(isDataError(err)).toBe(true);
   expect((await a.counts()).predictions).toBe(0); // one transaction
   expect(await a.insert({ predictions: [rec(0)] })).toBe(1); // the thread is still usable
+});
+
+it('stores groups as the in-thread store does, and keeps ids unique across groups and rows', async () => {
+  const a = await open(true);
+  const b = await open(false);
+  const gs = [group(5, { entity_ids: ['e0', null, null, 'e3', null] }), group(1), group(40)];
+  expect(await a.insert({ groups: gs, predictions: [rec(1)] })).toBe(47);
+  expect(await b.insert({ groups: gs, predictions: [rec(1)] })).toBe(47);
+  expect(await a.predictions({})).toEqual(await b.predictions({}));
+  expect(await a.matchEntities([{ entity_id: 'e3', time: Date.now() + 1 }], 60_000)).toEqual([groupId(gs[0]!.prefix, 3)]);
+  expect(await a.insert({ predictions: expandGroup(gs[2]!) })).toBe(0);
+  expect(await a.insert({ groups: gs })).toBe(0);
+  expect((await a.counts()).predictions).toBe(47);
 });

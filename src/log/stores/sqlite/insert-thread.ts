@@ -67,6 +67,7 @@ export class InsertThread {
       msg.p = packed.packed;
       transfer = packed.transfer;
     }
+    if (batch.groups?.length) msg.g = batch.groups as InsertRequest['g'];
     if (batch.feedback?.length) msg.f = batch.feedback as InsertRequest['f'];
     if (batch.events?.length) msg.e = batch.events as InsertRequest['e'];
     return new Promise<number>((resolve, reject) => {

@@ -11,6 +11,8 @@ import { TABLE } from '../../store.js';
 import { EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow } from '../rows.js';
 import { unpackPredictions, type PackedPredictions } from './batch-codec.js';
 import { chunkedInsert } from './chunked-insert.js';
+import { groupInserter } from './group-insert.js';
+import type { PredictionGroup } from '../../group.js';
 
 export interface InsertWorkerData {
   file: string;
@@ -21,6 +23,8 @@ export interface InsertWorkerData {
 export interface InsertRequest {
   seq: number;
   p?: PackedPredictions;
+  /** Groups, structured-cloned (their blocks are typed arrays). */
+  g?: PredictionGroup[];
   f?: FeedbackRecord[];
   e?: EventRecord[];
 }
@@ -40,9 +44,15 @@ const insP = chunkedInsert(db, TABLE.predictions, PREDICTION_COLUMNS);
 const insF = db.prepare(`INSERT INTO ${TABLE.feedback} (${FEEDBACK_COLUMNS.join(', ')}) VALUES (${FEEDBACK_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
 const insE = db.prepare(`INSERT INTO ${TABLE.events} (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`);
 
+const groups = groupInserter(db);
+
 const insertAll = db.transaction((m: InsertRequest): number => {
   let n = 0;
-  if (m.p) n += insP((push) => unpackPredictions(m.p!, push));
+  if (m.g) n += groups.insert(m.g);
+  if (m.p) {
+    const grouped = groups.rowFilter();
+    n += insP((push) => unpackPredictions(m.p!, (row) => void (grouped(row[0] as string) || push(row))));
+  }
   for (const r of m.f ?? []) n += insF.run(feedbackRow(r)).changes;
   for (const r of m.e ?? []) n += insE.run(eventRow(r)).changes;
   return n;

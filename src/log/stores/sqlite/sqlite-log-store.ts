@@ -21,14 +21,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ModelyardError } from '../../../errors.js';
 import type { EventRecord, FeedbackRecord } from '../../record.js';
-import { expandGroup, groupId, groupLastId } from '../../group.js';
 import { GROUP_TABLE, TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
 import { CodecCache, existingGrouped, groupedCount, groupedIds, readPredictions, withGroupedIds, type Run } from '../groups.js';
 import {
-  EVENT_COLUMNS, FEEDBACK_COLUMNS, GROUP_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, groupRow, predictionRow, toEvent, toFeedback,
+  EVENT_COLUMNS, FEEDBACK_COLUMNS, PREDICTION_COLUMNS, eventRow, feedbackRow, predictionRow, toEvent, toFeedback,
 } from '../rows.js';
 import { ddl, eventsQuery, feedbackQuery, qmark } from '../sql.js';
 import { chunkedInsert } from './chunked-insert.js';
+import { groupInserter } from './group-insert.js';
 import { CheckpointThread, checkpointWorkerUrl } from './checkpoint-thread.js';
 import { InsertThread, insertWorkerUrl } from './insert-thread.js';
 
@@ -72,38 +72,15 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   const insF = db.prepare(insertSql(TABLE.feedback, FEEDBACK_COLUMNS));
   const insE = db.prepare(insertSql(TABLE.events, EVENT_COLUMNS));
   const G = GROUP_TABLE;
-  // A group goes in only when none of its ids is stored as a row (the slow paths store expanded rows).
-  const insG = db.prepare(
-    `INSERT INTO ${G.groups} (${GROUP_COLUMNS.join(', ')}) SELECT ${GROUP_COLUMNS.map(() => '?').join(', ')}` +
-      ` WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.predictions} WHERE id >= ? AND id <= ?) ON CONFLICT (prefix) DO NOTHING`,
-  );
-  const insCodec = db.prepare(`INSERT INTO ${G.codecs} (id, codec) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`);
-  const insEntity = db.prepare(`INSERT INTO ${G.entities} (id, entity_id, time, model) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
-  const groupLast = db.prepare(`SELECT last_id FROM ${G.groups} WHERE prefix = ?`).pluck();
-  const anyGroup = db.prepare(`SELECT 1 FROM ${G.groups} LIMIT 1`).pluck();
+  const groups = groupInserter(db);
   const codecs = new CodecCache();
-  /** Whether a row's id is already stored in a group. */
-  const grouped = (id: string): boolean => {
-    const last = groupLast.get(id.slice(0, 33)) as string | undefined;
-    return last !== undefined && id <= last;
-  };
   const insertAll = db.transaction((b: LogBatch): number => {
     let n = 0;
-    for (const g of b.groups ?? []) {
-      if (g.codec && !codecs.has(g.codec.id)) {
-        insCodec.run(g.codec.id, JSON.stringify(g.codec.columns));
-        codecs.add(g.codec);
-      }
-      if (insG.run(...groupRow(g), groupId(g.prefix, 0), groupLastId(g)).changes === 0) continue;
-      n += g.n;
-      const ents = g.entity_ids;
-      if (ents) for (let i = 0; i < g.n; i++) if (ents[i] !== null && ents[i] !== undefined) insEntity.run(groupId(g.prefix, i), ents[i], g.time, g.model);
-    }
+    if (b.groups?.length) n += groups.insert(b.groups);
     const ps = b.predictions;
     if (ps?.length) {
-      // Rows can clash with a group only once a group is stored: skip the per-row look-up before that.
-      const check = anyGroup.get() !== undefined;
-      n += insP((push) => { for (const r of ps) if (!check || !grouped(r.id)) push(predictionRow(r)); });
+      const grouped = groups.rowFilter();
+      n += insP((push) => { for (const r of ps) if (!grouped(r.id)) push(predictionRow(r)); });
     }
     for (const r of b.feedback ?? []) n += insF.run(feedbackRow(r)).changes;
     for (const r of b.events ?? []) n += insE.run(eventRow(r)).changes;
@@ -140,9 +117,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
     location: file,
     async insert(batch) {
       if (thread) {
-        // The insert thread's packed codec carries rows; groups go to it expanded (the thread is opt-in).
-        if (!batch.groups?.length) return thread.insert(batch);
-        return thread.insert({ ...batch, groups: undefined, predictions: [...(batch.predictions ?? []), ...batch.groups.flatMap(expandGroup)] });
+        return thread.insert(batch);
       }
       return insertImmediate(batch);
     },
