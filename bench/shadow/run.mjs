@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// Shadow scoring cost: p99 latency and throughput of `POST /v1/models/credit/predict` (one row per
-// request) with the challenger shadow-scoring every logged row (ShadowSink) vs shadowing off, same
+// Shadow scoring cost: latency and throughput of `POST /v1/models/credit/predict` (one row per
+// request) with the challenger shadow-scoring logged rows (ShadowSink) vs shadowing off, same
 // server code, same models (champion and challenger: gbdt, 100 trees), same run.
 //
-//   npm run build && node bench/shadow/run.mjs [--seconds 10] [--connections 8] [--rate 0] [--repeats 3]
+//   npm run build && node bench/shadow/run.mjs [--seconds 5] [--connections 8] [--rate 0] [--repeats 3] [--fraction 1]
 //
-// Two load shapes, each shadow-off then shadow-on (autocannon in a child process, 127.0.0.1):
-// closed loop (`--connections`, as fast as possible) and a fixed rate (`--rate`, default 30 % of the
-// closed-loop throughput without shadowing); off and on alternate `--repeats` times, medians reported.
-// Target (issue 7): ≤ 10 % added p99.
-// Writes bench/results/shadow.json and prints a table.
-import { spawn } from 'node:child_process';
+// Two load shapes, each with shadowing off and on, 127.0.0.1, load generators in child processes:
+//  - closed loop: wrk, `--connections`, as fast as the server answers (throughput cost);
+//  - fixed rate: bench/lib/paced-load.mjs at `--rate` req/s (default 30 % of the closed-loop
+//    throughput without shadowing), the shape the latency target is about (below saturation).
+// Latency percentiles are in microseconds (wrk's histogram via a Lua `done()`; the paced generator
+// times each request with process.hrtime.bigint()). Off and on alternate `--repeats` times per
+// shape in ABBA order (off on, on off, …) so drift in the machine's load hits both alike; medians
+// are reported, and the median of the paired on ÷ off p99 ratios. `--fraction` is the shadow
+// fraction (share of logged rows the challenger scores; MODELYARD_SHADOW_FRACTION).
+// Target (issue 7): ≤ 10 % added p99. Writes bench/results/shadow.json and prints a table.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wrk } from '../lib/wrk.mjs';
+import { pacedLoad } from '../lib/paced-load.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const imp = (p) => import(path.join(ROOT, 'dist', p));
@@ -29,10 +35,11 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? def : Number(process.argv[i + 1]);
 };
-const SECONDS = arg('seconds', 10);
+const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 8);
 let RATE = arg('rate', 0);
 const REPEATS = arg('repeats', 3);
+const FRACTION = arg('fraction', 1);
 
 function gen(n, seed) {
   const rng = new Rng(seed);
@@ -44,6 +51,11 @@ function gen(n, seed) {
   });
 }
 
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const loadavgStart = os.loadavg();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-bench-shadow-'));
 const results = [];
 try {
@@ -53,23 +65,10 @@ try {
     await registry.register({ name: 'credit', bytes: modelToBytes(model), aliases: [alias] });
   }
   const body = JSON.stringify({ instances: [{ x1: 0.3, x2: -1.2, x3: 0.1, x4: 2, c1: 'b' }] });
-  const load = async (url, rate) => {
-    const args = [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-j', '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-H', 'content-type=application/json', '-b', body];
-    if (rate) args.push('-R', String(rate));
-    // Asynchronous: the server answers on this process's event loop while autocannon runs.
-    const r = await new Promise((resolve, reject) => {
-      const c = spawn(process.execPath, [...args, url]);
-      let stdout = '';
-      let stderr = '';
-      c.stdout.on('data', (d) => (stdout += d));
-      c.stderr.on('data', (d) => (stderr += d));
-      c.on('error', reject);
-      c.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-    if (r.status !== 0) throw new Error(r.stderr);
-    const j = JSON.parse(r.stdout);
-    return { rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99, errors: j.errors + j.non2xx + j.timeouts };
-  };
+  // Closed loop: wrk. Fixed rate: the paced generator. Both in child processes, so the server
+  // (on this process's event loop) keeps answering while they run.
+  const load = (url, rate, seconds = SECONDS) =>
+    rate ? pacedLoad({ url, body, rate, seconds, connections: CONNECTIONS }) : wrk({ url, body, seconds, connections: CONNECTIONS, dir });
   const run = async (shadow, rate) => {
     let logged = 0;
     let shadowRows = 0;
@@ -80,47 +79,62 @@ try {
       watch: false,
       docs: false,
       predictionLog: { append: (r) => { logged += r.length; for (const x of r) if (x.role === 'shadow') shadowRows++; } },
-      monitor: { shadow },
+      monitor: { shadow, shadowFraction: FRACTION },
     });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `${base}/v1/models/credit/predict`;
     await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } }); // first sight: challenger look-up
     await new Promise((r) => setTimeout(r, 500));
-    await load(url, 0); // warm-up (discarded)
+    await wrk({ url, body, seconds: 2, connections: CONNECTIONS, dir }); // warm-up (discarded)
     await new Promise((r) => setTimeout(r, 200));
     logged = 0;
     shadowRows = 0;
     const res = await load(url, rate);
+    await new Promise((r) => setTimeout(r, 100)); // shadow rows of the last requests
     await app.close();
+    if (res.non2xx || res.errors) throw new Error(`failed requests: ${JSON.stringify(res)}`);
     return { ...res, shadow, rate, shadowRows, logged };
   };
-  // Off and on alternate REPEATS times per shape; medians (the machine is shared and noisy).
-  const med = (runs, k) => [...runs.map((r) => r[k])].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-  const summary = (runs, shadow) => ({ shadow, rps: med(runs, 'rps'), p50: med(runs, 'p50'), p99: med(runs, 'p99'), shadowRows: med(runs, 'shadowRows'), runs });
+  const summary = (runs, shadow) => ({
+    shadow,
+    rps: median(runs.map((r) => r.rps)),
+    p50_us: median(runs.map((r) => r.p50_us)),
+    p99_us: median(runs.map((r) => r.p99_us)),
+    shadowRows: median(runs.map((r) => r.shadowRows)),
+    requests: median(runs.map((r) => r.requests)),
+    runs,
+  });
   for (const shape of ['closed', 'rate']) {
+    const rate = shape === 'closed' ? 0 : RATE;
     const offs = [];
     const ons = [];
     for (let i = 0; i < REPEATS; i++) {
-      offs.push(await run(false, shape === 'closed' ? 0 : RATE));
-      ons.push(await run(true, shape === 'closed' ? 0 : RATE));
+      // ABBA: off first on even repeats, on first on odd ones.
+      for (const shadow of i % 2 === 0 ? [false, true] : [true, false]) {
+        const r = await run(shadow, rate);
+        (shadow ? ons : offs).push(r);
+        process.stderr.write(`${shape} shadow ${shadow ? 'on ' : 'off'}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50_us.toFixed(0)} µs, p99 ${r.p99_us.toFixed(0)} µs, shadow rows ${r.shadowRows}/${r.requests}, load ${os.loadavg()[0].toFixed(2)}\n`);
+      }
     }
     const off = summary(offs, false);
     const on = summary(ons, true);
-    results.push({ shape, rate: shape === 'closed' ? null : RATE, off, on, p99_added: on.p99 / off.p99 - 1, rps_ratio: on.rps / off.rps });
+    const paired = ons.map((r, i) => r.p99_us / offs[i].p99_us - 1);
+    results.push({ shape, rate: rate || null, off, on, p99_added: on.p99_us / off.p99_us - 1, p99_added_paired_median: median(paired), p99_added_paired: paired, p50_added: on.p50_us / off.p50_us - 1, rps_ratio: on.rps / off.rps });
     if (shape === 'closed' && !RATE) RATE = Math.max(50, Math.round(off.rps * 0.3));
   }
   await registry.close();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
-const out = { date: new Date().toISOString(), loadavg: os.loadavg(), seconds: SECONDS, connections: CONNECTIONS, results };
+const out = { date: new Date().toISOString(), loadavg_start: loadavgStart, loadavg_end: os.loadavg(), seconds: SECONDS, connections: CONNECTIONS, repeats: REPEATS, fraction: FRACTION, results };
 fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench/results/shadow.json'), `${JSON.stringify(out, null, 2)}\n`);
-console.log('| load | shadow | req/s | p50 ms | p99 ms | shadow rows | added p99 | req/s on ÷ off |');
-console.log('|---|---|---|---|---|---|---|---|');
+const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+console.log('| load | shadow | req/s | p50 µs | p99 µs | shadow rows / requests | added p50 | added p99 (of medians) | added p99 (median of pairs) | req/s on ÷ off |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  const label = r.shape === 'closed' ? `closed loop, ${CONNECTIONS} conn.` : `${r.rate} req/s`;
-  console.log(`| ${label} | off | ${r.off.rps.toFixed(0)} | ${r.off.p50} | ${r.off.p99} | ${r.off.shadowRows} | | |`);
-  console.log(`| ${label} | on | ${r.on.rps.toFixed(0)} | ${r.on.p50} | ${r.on.p99} | ${r.on.shadowRows} | ${(100 * r.p99_added).toFixed(1)} % | ${r.rps_ratio.toFixed(2)} |`);
+  const label = r.shape === 'closed' ? `closed loop (wrk), ${CONNECTIONS} conn.` : `fixed ${r.rate} req/s, ${CONNECTIONS} conn.`;
+  console.log(`| ${label} | off | ${r.off.rps.toFixed(0)} | ${r.off.p50_us.toFixed(0)} | ${r.off.p99_us.toFixed(0)} | ${r.off.shadowRows} / ${r.off.requests} | | | | |`);
+  console.log(`| ${label} | on | ${r.on.rps.toFixed(0)} | ${r.on.p50_us.toFixed(0)} | ${r.on.p99_us.toFixed(0)} | ${r.on.shadowRows} / ${r.on.requests} | ${pct(r.p50_added)} | ${pct(r.p99_added)} | ${pct(r.p99_added_paired_median)} | ${r.rps_ratio.toFixed(2)} |`);
 }
-console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(`load average start ${loadavgStart.map((v) => v.toFixed(2)).join(' ')}, end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; ${SECONDS} s windows, ${REPEATS} off/on pairs per shape (ABBA), shadow fraction ${FRACTION}`);
