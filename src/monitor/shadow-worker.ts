@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { modelFromBytes } from '../artifact/model-artifact.js';
-import { Frame, type Cell } from '../frame/frame.js';
+import { unpackFrame, type PackedRows } from './shadow-pack.js';
 import type { Predictions } from '../model/model.js';
 
 export interface ShadowWorkerData {
@@ -14,7 +14,8 @@ export interface ShadowWorkerData {
 
 export interface ShadowRequest {
   seq: number;
-  rows: Record<string, Cell>[];
+  /** The rows, by column in the model's input-column order (shadow-pack.ts). */
+  rows: PackedRows;
   threshold?: number;
 }
 
@@ -33,7 +34,7 @@ parentPort!.on('message', (m: ShadowRequest) => {
   let reply: ShadowReply;
   try {
     const t0 = performance.now();
-    const p = model.predict(Frame.fromRecords(m.rows, model.inputColumns), { unseen: 'missing', threshold: m.threshold });
+    const p = model.predict(unpackFrame(m.rows), { unseen: 'missing', threshold: m.threshold });
     reply = { seq: m.seq, p: { task: p.task, n: p.n, labels: p.labels, proba: p.proba, values: p.values, segments: p.segments }, ms: performance.now() - t0 };
   } catch (e) {
     reply = { seq: m.seq, error: (e as Error)?.message ?? String(e) };

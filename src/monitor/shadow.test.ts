@@ -50,7 +50,7 @@ describe('ShadowScorer', () => {
     // From TypeScript sources the worker comes from dist/ (npm test builds it first).
     const url = shadowWorkerUrl();
     expect(url).not.toBeNull();
-    const thread = new ShadowThread(url!, modelToBytes(model), 'm@challenger');
+    const thread = new ShadowThread(url!, modelToBytes(model), 'm@challenger', model.inputColumns);
     try {
       const here: PredictionRecord[][] = [];
       const there: PredictionRecord[][] = [];

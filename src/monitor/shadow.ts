@@ -32,7 +32,7 @@ export interface ShadowOptions {
   /** Binary decision threshold (default 0.5). */
   threshold?: number;
   /** Scores off this thread (shadow-thread.ts); `ms` is the batch's scoring time there. */
-  predict?: (rows: Record<string, Cell>[], threshold?: number) => Promise<{ p: Predictions; ms: number }>;
+  predict?: (rows: readonly Record<string, Cell>[], threshold?: number) => Promise<{ p: Predictions; ms: number }>;
 }
 
 interface Pending {
@@ -114,7 +114,7 @@ export class ShadowScorer {
     if (this.opts.predict) {
       // Off-thread: the batch's rows stay counted as pending until its answer is back.
       this.opts
-        .predict(rows as Record<string, Cell>[], this.opts.threshold)
+        .predict(rows, this.opts.threshold)
         .then(({ p, ms }) => this.opts.write(this.records(primary, p, ms / Math.max(1, rows.length))))
         .catch(failed)
         .finally(() => {
