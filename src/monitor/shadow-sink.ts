@@ -14,7 +14,7 @@ import { modelFromBytes } from '../artifact/model-artifact.js';
 import type { Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Registry } from '../registry/registry.js';
-import { ShadowScorer } from './shadow.js';
+import { ShadowScorer, type ShadowOptions } from './shadow.js';
 import { ShadowThread, shadowWorkerUrl } from './shadow-thread.js';
 
 /** The server's sink shape (src/serve/options.ts `PredictionSink`). */
@@ -32,6 +32,11 @@ export interface ShadowSinkOptions {
   refreshMs?: number;
   /** Passed to each {@link ShadowScorer}. */
   maxPendingRows?: number;
+  /**
+   * With the scoring thread: gather rows this long (ms) before posting a batch to it (default 10;
+   * see {@link ShadowOptions.flushMs}). Without the thread rows are scored on the next turn.
+   */
+  flushMs?: number;
   /**
    * Score challengers on a worker thread (default true when the worker script is available;
    * `MODELYARD_SHADOW_THREAD=0` turns it off). Without it they score on the serving thread in slices of 64 rows.
@@ -184,6 +189,7 @@ export class ShadowSink implements RecordSink {
         maxPendingRows: this.opts.maxPendingRows,
         // On the serving thread, small slices keep each turn short (p99); on the worker, bigger batches.
         maxBatchRows: thread ? 2000 : 64,
+        flushMs: thread ? (this.opts.flushMs ?? 10) : 0,
         ...(thread ? { predict: (rows, threshold) => thread.predict(rows, threshold) } : {}),
         write: (r) => {
           Promise.resolve(write(r)).catch((err) => this.opts.onError?.(err, `writing shadow predictions of ${info.ref}`));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Frame } from '../frame/frame.js';
+import { Frame, type Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Model } from '../model/model.js';
 import { trainModel } from '../model/train.js';
@@ -44,6 +44,32 @@ describe('ShadowScorer', () => {
     expect(s.submit([{ a: 1, b: 'u' }], primary(2))).toBe(false); // rows and records must line up
     await s.drain();
     expect(s.stats).toMatchObject({ submitted: 2, dropped: 2, failed: 2, lastError: 'log down' });
+  });
+
+  it('with flushMs, rows submitted on separate turns gather into one batch', async () => {
+    const calls: number[] = [];
+    const predict = async (rows: readonly Record<string, Cell>[]) => {
+      calls.push(rows.length);
+      return { p: model.predict(Frame.fromRecords(rows, model.inputColumns), { unseen: 'missing' }), ms: 0 };
+    };
+    const out: PredictionRecord[] = [];
+    const gathered = new ShadowScorer({ model, name: 'm', version: '2.0.0', flushMs: 50, predict, write: (r) => out.push(...r) });
+    for (let i = 0; i < 5; i++) {
+      expect(gathered.submit([{ a: i, b: 'u' }], primary(1, `r${i}`))).toBe(true);
+      await new Promise((r) => setImmediate(r)); // a later event-loop turn
+    }
+    await gathered.drain();
+    expect(calls).toEqual([5]);
+    expect(out.map((r) => r.request_id)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    // Without it, each turn's rows are posted on their own (the first alone, the rest while it was in flight).
+    calls.length = 0;
+    const eager = new ShadowScorer({ model, name: 'm', version: '2.0.0', predict, write: () => undefined });
+    for (let i = 0; i < 5; i++) {
+      eager.submit([{ a: i, b: 'u' }], primary(1));
+      await new Promise((r) => setImmediate(r));
+    }
+    await eager.drain();
+    expect(calls.length).toBeGreaterThan(1);
   });
 
   it('on a worker thread (shadow-thread.ts): the same shadow rows as scoring here', async () => {
