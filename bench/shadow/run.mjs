@@ -3,16 +3,17 @@
 // request) with the challenger shadow-scoring logged rows (ShadowSink) vs shadowing off, same
 // server code, same models (champion and challenger: gbdt, 100 trees), same run.
 //
-//   npm run build && node bench/shadow/run.mjs [--seconds 5] [--connections 8] [--rate 0] [--repeats 3] [--fraction 1]
+//   npm run build && node bench/shadow/run.mjs [--seconds 2] [--connections 8] [--rate 0] [--repeats 8] [--fraction 1]
 //
 // Two load shapes, each with shadowing off and on, 127.0.0.1, load generators in child processes:
 //  - closed loop: wrk, `--connections`, as fast as the server answers (throughput cost);
 //  - fixed rate: bench/lib/paced-load.mjs at `--rate` req/s (default 30 % of the closed-loop
 //    throughput without shadowing), the shape the latency target is about (below saturation).
 // Latency percentiles are in microseconds (wrk's histogram via a Lua `done()`; the paced generator
-// times each request with process.hrtime.bigint()). Off and on alternate `--repeats` times per
-// shape in ABBA order (off on, on off, …) so drift in the machine's load hits both alike; medians
-// are reported, and the median of the paired on ÷ off p99 ratios. `--fraction` is the shadow
+// times each request with process.hrtime.bigint()). Both servers (off, on) run in this process from
+// the start; windows of `--seconds` load one of them, alternating `--repeats` off/on pairs per shape
+// in ABBA order (off on, on off, …), so drift in the shared machine's load hits both alike. Medians
+// are reported, and the median of the paired on ÷ off ratios (the figure to read on a busy box). `--fraction` is the shadow
 // fraction (share of logged rows the challenger scores; MODELYARD_SHADOW_FRACTION).
 // Target (issue 7): ≤ 10 % added p99. Writes bench/results/shadow.json and prints a table.
 import fs from 'node:fs';
@@ -23,7 +24,9 @@ import { wrk } from '../lib/wrk.mjs';
 import { pacedLoad } from '../lib/paced-load.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const imp = (p) => import(path.join(ROOT, 'dist', p));
+// MODELYARD_BENCH_DIST: another build's dist/ (e.g. the previous commit's, for a before/after run).
+const DIST = process.env.MODELYARD_BENCH_DIST ?? path.join(ROOT, 'dist');
+const imp = (p) => import(path.join(DIST, p));
 const { Frame } = await imp('frame/frame.js');
 const { trainModel } = await imp('model/train.js');
 const { modelToBytes } = await imp('artifact/model-artifact.js');
@@ -35,10 +38,10 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? def : Number(process.argv[i + 1]);
 };
-const SECONDS = arg('seconds', 5);
+const SECONDS = arg('seconds', 2);
 const CONNECTIONS = arg('connections', 8);
 let RATE = arg('rate', 0);
-const REPEATS = arg('repeats', 3);
+const REPEATS = arg('repeats', 8);
 const FRACTION = arg('fraction', 1);
 
 function gen(n, seed) {
@@ -69,36 +72,44 @@ try {
   // (on this process's event loop) keeps answering while they run.
   const load = (url, rate, seconds = SECONDS) =>
     rate ? pacedLoad({ url, body, rate, seconds, connections: CONNECTIONS }) : wrk({ url, body, seconds, connections: CONNECTIONS, dir });
-  const run = async (shadow, rate) => {
-    let logged = 0;
-    let shadowRows = 0;
+  // Two servers in this process, shadowing off and on, started once and kept: a window loads one
+  // of them while the other idles, so both see the same machine (the shared box's load drifts).
+  const counts = new Map();
+  const start = async (shadow) => {
+    const c = { logged: 0, shadowRows: 0 };
     const app = await createServer({
       registry,
       models: ['credit@champion'],
       logger: false,
       watch: false,
       docs: false,
-      predictionLog: { append: (r) => { logged += r.length; for (const x of r) if (x.role === 'shadow') shadowRows++; } },
+      predictionLog: { append: (r) => { c.logged += r.length; for (const x of r) if (x.role === 'shadow') c.shadowRows++; } },
       monitor: { shadow, shadowFraction: FRACTION },
     });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `${base}/v1/models/credit/predict`;
+    counts.set(shadow, c);
     await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } }); // first sight: challenger look-up
-    await new Promise((r) => setTimeout(r, 500));
-    await wrk({ url, body, seconds: 2, connections: CONNECTIONS, dir }); // warm-up (discarded)
-    await new Promise((r) => setTimeout(r, 200));
-    logged = 0;
-    shadowRows = 0;
-    const res = await load(url, rate);
-    await new Promise((r) => setTimeout(r, 100)); // shadow rows of the last requests
-    await app.close();
+    return { app, url };
+  };
+  const servers = new Map([[false, await start(false)], [true, await start(true)]]);
+  await new Promise((r) => setTimeout(r, 500));
+  for (const s of servers.values()) await wrk({ url: s.url, body, seconds: 2, connections: CONNECTIONS, dir }); // warm-up (discarded)
+  const run = async (shadow, rate) => {
+    const c = counts.get(shadow);
+    await new Promise((r) => setTimeout(r, 200)); // the other server's shadow rows drain
+    c.logged = 0;
+    c.shadowRows = 0;
+    const res = await load(servers.get(shadow).url, rate);
+    await new Promise((r) => setTimeout(r, 100)); // shadow rows of the last requests (flushed every 10 ms)
     if (res.non2xx || res.errors) throw new Error(`failed requests: ${JSON.stringify(res)}`);
-    return { ...res, shadow, rate, shadowRows, logged };
+    return { ...res, shadow, rate, shadowRows: c.shadowRows, logged: c.logged };
   };
   const summary = (runs, shadow) => ({
     shadow,
     rps: median(runs.map((r) => r.rps)),
     p50_us: median(runs.map((r) => r.p50_us)),
+    p90_us: median(runs.map((r) => r.p90_us)),
     p99_us: median(runs.map((r) => r.p99_us)),
     shadowRows: median(runs.map((r) => r.shadowRows)),
     requests: median(runs.map((r) => r.requests)),
@@ -118,10 +129,18 @@ try {
     }
     const off = summary(offs, false);
     const on = summary(ons, true);
-    const paired = ons.map((r, i) => r.p99_us / offs[i].p99_us - 1);
-    results.push({ shape, rate: rate || null, off, on, p99_added: on.p99_us / off.p99_us - 1, p99_added_paired_median: median(paired), p99_added_paired: paired, p50_added: on.p50_us / off.p50_us - 1, rps_ratio: on.rps / off.rps });
+    const paired = (k) => ons.map((r, i) => r[k] / offs[i][k] - 1);
+    results.push({
+      shape, rate: rate || null, off, on,
+      p99_added: on.p99_us / off.p99_us - 1,
+      p99_added_paired_median: median(paired('p99_us')), p99_added_paired: paired('p99_us'),
+      p90_added_paired_median: median(paired('p90_us')),
+      p50_added_paired_median: median(paired('p50_us')),
+      rps_ratio: on.rps / off.rps,
+    });
     if (shape === 'closed' && !RATE) RATE = Math.max(50, Math.round(off.rps * 0.3));
   }
+  for (const s of servers.values()) await s.app.close();
   await registry.close();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -130,11 +149,13 @@ const out = { date: new Date().toISOString(), loadavg_start: loadavgStart, loada
 fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench/results/shadow.json'), `${JSON.stringify(out, null, 2)}\n`);
 const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-console.log('| load | shadow | req/s | p50 µs | p99 µs | shadow rows / requests | added p50 | added p99 (of medians) | added p99 (median of pairs) | req/s on ÷ off |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| load | shadow | req/s | p50 µs | p90 µs | p99 µs | shadow rows / requests | added p50 | added p90 | added p99 | added p99 (of medians) | req/s on ÷ off |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const label = r.shape === 'closed' ? `closed loop (wrk), ${CONNECTIONS} conn.` : `fixed ${r.rate} req/s, ${CONNECTIONS} conn.`;
-  console.log(`| ${label} | off | ${r.off.rps.toFixed(0)} | ${r.off.p50_us.toFixed(0)} | ${r.off.p99_us.toFixed(0)} | ${r.off.shadowRows} / ${r.off.requests} | | | | |`);
-  console.log(`| ${label} | on | ${r.on.rps.toFixed(0)} | ${r.on.p50_us.toFixed(0)} | ${r.on.p99_us.toFixed(0)} | ${r.on.shadowRows} / ${r.on.requests} | ${pct(r.p50_added)} | ${pct(r.p99_added)} | ${pct(r.p99_added_paired_median)} | ${r.rps_ratio.toFixed(2)} |`);
+  const row = (x) => `${x.rps.toFixed(0)} | ${x.p50_us.toFixed(0)} | ${x.p90_us.toFixed(0)} | ${x.p99_us.toFixed(0)} | ${x.shadowRows} / ${x.requests}`;
+  console.log(`| ${label} | off | ${row(r.off)} | | | | | |`);
+  console.log(`| ${label} | on | ${row(r.on)} | ${pct(r.p50_added_paired_median)} | ${pct(r.p90_added_paired_median)} | ${pct(r.p99_added_paired_median)} | ${pct(r.p99_added)} | ${r.rps_ratio.toFixed(2)} |`);
 }
+console.log('(added p50/p90/p99: median over the off/on pairs of on ÷ off − 1)');
 console.log(`load average start ${loadavgStart.map((v) => v.toFixed(2)).join(' ')}, end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; ${SECONDS} s windows, ${REPEATS} off/on pairs per shape (ABBA), shadow fraction ${FRACTION}`);

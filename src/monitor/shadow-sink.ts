@@ -82,9 +82,14 @@ export class ShadowSink implements RecordSink {
     this.fraction = f;
   }
 
-  async append(records: PredictionRecord[]): Promise<void> {
-    if (this.opts.inner) await this.opts.inner.append(records);
+  /**
+   * Passes the records on and queues their shadow scoring. Not `async`: with a synchronous inner
+   * sink the server's request path gets no promise and no extra microtask from shadowing.
+   */
+  append(records: PredictionRecord[]): Promise<void> | void {
+    const written = this.opts.inner?.append(records);
     if (!this.closed) this.route(records);
+    return written;
   }
 
   /** Scorers by model (for stats and tests). */

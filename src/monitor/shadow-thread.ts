@@ -33,9 +33,12 @@ export class ShadowThread {
   private readonly outstanding = new Map<number, { resolve: (r: { p: Predictions; ms: number }) => void; reject: (e: Error) => void }>();
   private dead: Error | null = null;
 
-  /** `columns`: the challenger's input columns (`model.inputColumns`), the only fields sent. */
-  constructor(url: URL, bytes: Uint8Array, label: string, private readonly columns: readonly string[]) {
-    const data: ShadowWorkerData = { bytes, label };
+  /**
+   * `columns`: the challenger's input columns (`model.inputColumns`), the only fields sent. `nice`:
+   * the thread's scheduling niceness, 0–19 (default 19: lowest priority, so serving comes first).
+   */
+  constructor(url: URL, bytes: Uint8Array, label: string, private readonly columns: readonly string[], nice = 19) {
+    const data: ShadowWorkerData = { bytes, label, nice };
     this.worker = new Worker(url, { workerData: data });
     this.worker.unref();
     this.worker.on('message', (m: ShadowReply) => {
