@@ -18,9 +18,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Spawns the generator and resolves with its summary.
- * @param {{ url: string, body: string, rate: number, seconds: number, connections?: number }} o
+ * @param {{ url: string, body: string, rate: number, seconds: number, connections?: number, samples?: boolean }} o
  */
-export function pacedLoad({ url, body, rate, seconds, connections = 8 }) {
+export function pacedLoad({ url, body, rate, seconds, connections = 8, samples = false }) {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -32,7 +32,7 @@ export function pacedLoad({ url, body, rate, seconds, connections = 8 }) {
       if (status !== 0) reject(new Error(`paced load exited ${status}: ${stderr}`));
       else resolve(JSON.parse(stdout));
     });
-    c.stdin.end(JSON.stringify({ url, body, rate, seconds, connections }));
+    c.stdin.end(JSON.stringify({ url, body, rate, seconds, connections, samples }));
   });
 }
 
@@ -147,6 +147,8 @@ async function main(cfg) {
     non2xx,
     errors,
     lost: sent - done,
+    // Every latency (µs, sorted), when asked: callers pool windows for percentiles over a whole run.
+    ...(cfg.samples ? { samples: Array.from(lat, (v) => Math.round(v)) } : {}),
   };
 }
 

@@ -58,6 +58,48 @@ const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+// Pooled percentiles of the fixed-rate shape: every latency of the off windows against every one of
+// the on windows (more stable than a median of per-window p99s, each from a few dozen slow requests),
+// with a 95 % bootstrap interval for on ÷ off − 1 from resampling the off/on pairs with replacement
+// (Efron & Tibshirani 1993, percentile interval; pairs, not requests, are resampled because
+// requests within a window share the machine's state and are not independent).
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+function pooledOf(runs) {
+  let n = 0;
+  for (const r of runs) n += r.samples.length;
+  const all = new Float64Array(n);
+  let at = 0;
+  for (const r of runs) {
+    all.set(r.samples, at);
+    at += r.samples.length;
+  }
+  return all.sort();
+}
+function pool(offs, ons) {
+  const qs = { p50: 0.5, p90: 0.9, p99: 0.99 };
+  const off = pooledOf(offs);
+  const on = pooledOf(ons);
+  const out = { off: {}, on: {}, added: {}, ci95: {} };
+  for (const [k, q] of Object.entries(qs)) {
+    out.off[k] = quantile(off, q);
+    out.on[k] = quantile(on, q);
+    out.added[k] = out.on[k] / out.off[k] - 1;
+  }
+  const rng = new Rng(7);
+  const B = 400;
+  const boot = Object.fromEntries(Object.keys(qs).map((k) => [k, new Float64Array(B)]));
+  for (let b = 0; b < B; b++) {
+    const pick = Array.from({ length: offs.length }, () => rng.int(offs.length));
+    const bo = pooledOf(pick.map((i) => offs[i]));
+    const bn = pooledOf(pick.map((i) => ons[i]));
+    for (const [k, q] of Object.entries(qs)) boot[k][b] = quantile(bn, q) / quantile(bo, q) - 1;
+  }
+  for (const k of Object.keys(qs)) {
+    const s = boot[k].sort();
+    out.ci95[k] = [quantile(s, 0.025), quantile(s, 0.975)];
+  }
+  return out;
+}
 const loadavgStart = os.loadavg();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-bench-shadow-'));
 const results = [];
@@ -71,7 +113,7 @@ try {
   // Closed loop: wrk. Fixed rate: the paced generator. Both in child processes, so the server
   // (on this process's event loop) keeps answering while they run.
   const load = (url, rate, seconds = SECONDS) =>
-    rate ? pacedLoad({ url, body, rate, seconds, connections: CONNECTIONS }) : wrk({ url, body, seconds, connections: CONNECTIONS, dir });
+    rate ? pacedLoad({ url, body, rate, seconds, connections: CONNECTIONS, samples: true }) : wrk({ url, body, seconds, connections: CONNECTIONS, dir });
   // Two servers in this process, shadowing off and on, started once and kept: a window loads one
   // of them while the other idles, so both see the same machine (the shared box's load drifts).
   const counts = new Map();
@@ -130,6 +172,8 @@ try {
     const off = summary(offs, false);
     const on = summary(ons, true);
     const paired = (k) => ons.map((r, i) => r[k] / offs[i][k] - 1);
+    const pooled = shape === 'rate' ? pool(offs, ons) : null;
+    for (const r of [...offs, ...ons]) delete r.samples;
     results.push({
       shape, rate: rate || null, off, on,
       p99_added: on.p99_us / off.p99_us - 1,
@@ -137,6 +181,7 @@ try {
       p90_added_paired_median: median(paired('p90_us')),
       p50_added_paired_median: median(paired('p50_us')),
       rps_ratio: on.rps / off.rps,
+      pooled,
     });
     if (shape === 'closed' && !RATE) RATE = Math.max(50, Math.round(off.rps * 0.3));
   }
@@ -158,4 +203,10 @@ for (const r of results) {
   console.log(`| ${label} | on | ${row(r.on)} | ${pct(r.p50_added_paired_median)} | ${pct(r.p90_added_paired_median)} | ${pct(r.p99_added_paired_median)} | ${pct(r.p99_added)} | ${r.rps_ratio.toFixed(2)} |`);
 }
 console.log('(added p50/p90/p99: median over the off/on pairs of on ÷ off − 1)');
+for (const r of results) {
+  if (!r.pooled) continue;
+  const P = r.pooled;
+  const f = (k) => `${k} ${P.off[k].toFixed(0)} → ${P.on[k].toFixed(0)} µs, ${pct(P.added[k])} [95 % CI ${pct(P.ci95[k][0])}, ${pct(P.ci95[k][1])}]`;
+  console.log(`fixed ${r.rate} req/s, all windows pooled (off → on): ${['p50', 'p90', 'p99'].map(f).join('; ')}`);
+}
 console.log(`load average start ${loadavgStart.map((v) => v.toFixed(2)).join(' ')}, end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; ${SECONDS} s windows, ${REPEATS} off/on pairs per shape (ABBA), shadow fraction ${FRACTION}`);
