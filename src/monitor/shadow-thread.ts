@@ -35,9 +35,14 @@ export class ShadowThread {
 
   /**
    * `columns`: the challenger's input columns (`model.inputColumns`), the only fields sent. `nice`:
-   * the thread's scheduling niceness, 0–19 (default 19: lowest priority, so serving comes first).
+   * the thread's scheduling niceness, 0–19. Default 10: weight 110 against 1,024 for a nice-0 thread
+   * (Linux kernel/sched/core.c, `sched_prio_to_weight`), so its virtual deadline (EEVDF) is ~9× later
+   * and waking it does not preempt the serving thread, yet against one busy nice-0 thread it still
+   * gets ~10 % of a core, more than the challenger needs (≈ 6–7 µs a row on the thread vs ≈ 90 µs a
+   * request on the serving thread in bench/shadow's profile). At 19 (weight 15) it starved when the
+   * machine was saturated: 4.6 % of rows dropped in the closed-loop shape at load 5.
    */
-  constructor(url: URL, bytes: Uint8Array, label: string, private readonly columns: readonly string[], nice = 19) {
+  constructor(url: URL, bytes: Uint8Array, label: string, private readonly columns: readonly string[], nice = 10) {
     const data: ShadowWorkerData = { bytes, label, nice };
     this.worker = new Worker(url, { workerData: data });
     this.worker.unref();
