@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Frame, type Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
@@ -70,6 +72,21 @@ describe('ShadowScorer', () => {
     }
     await eager.drain();
     expect(calls.length).toBeGreaterThan(1);
+  });
+
+  it.runIf(process.platform === 'linux')('the scoring thread runs at the nice value asked, the rest of the process at its own', async () => {
+    const niceOfThreads = (): number[] =>
+      fs.readdirSync('/proc/self/task').map((t) => Number(fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+    const own = os.getPriority();
+    expect(niceOfThreads().filter((n) => n === 13)).toEqual([]);
+    const thread = new ShadowThread(shadowWorkerUrl()!, modelToBytes(model), 'm@challenger', model.inputColumns, 13);
+    try {
+      await thread.predict([{ a: 1, b: 'u' }]); // the thread has started and set its priority
+      expect(niceOfThreads().filter((n) => n === 13)).toHaveLength(1);
+      expect(os.getPriority()).toBe(own);
+    } finally {
+      await thread.close();
+    }
   });
 
   it('on a worker thread (shadow-thread.ts): the same shadow rows as scoring here', async () => {
