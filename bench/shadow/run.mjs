@@ -3,7 +3,7 @@
 // request) with the challenger shadow-scoring logged rows (ShadowSink) vs shadowing off, same
 // server code, same models (champion and challenger: gbdt, 100 trees), same run.
 //
-//   npm run build && node bench/shadow/run.mjs [--seconds 2] [--connections 8] [--rate 0] [--repeats 8] [--fraction 1]
+//   npm run build && node bench/shadow/run.mjs [--seconds 2] [--connections 8] [--rate 0] [--repeats 8] [--fraction 1] [--control]
 //
 // Two load shapes, each with shadowing off and on, 127.0.0.1, load generators in child processes:
 //  - closed loop: wrk, `--connections`, as fast as the server answers (throughput cost);
@@ -43,6 +43,9 @@ const CONNECTIONS = arg('connections', 8);
 let RATE = arg('rate', 0);
 const REPEATS = arg('repeats', 8);
 const FRACTION = arg('fraction', 1);
+// --control: an A/A run, the "on" server with shadowing off too; what it reports as added is the
+// bench's own bias and noise (the second server of the process, its windows' place in the order).
+const CONTROL = process.argv.includes('--control');
 
 function gen(n, seed) {
   const rng = new Rng(seed);
@@ -126,7 +129,7 @@ try {
       watch: false,
       docs: false,
       predictionLog: { append: (r) => { c.logged += r.length; for (const x of r) if (x.role === 'shadow') c.shadowRows++; } },
-      monitor: { shadow, shadowFraction: FRACTION },
+      monitor: { shadow: shadow && !CONTROL, shadowFraction: FRACTION },
     });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `${base}/v1/models/credit/predict`;
@@ -190,7 +193,7 @@ try {
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
-const out = { date: new Date().toISOString(), loadavg_start: loadavgStart, loadavg_end: os.loadavg(), seconds: SECONDS, connections: CONNECTIONS, repeats: REPEATS, fraction: FRACTION, results };
+const out = { date: new Date().toISOString(), control: CONTROL, loadavg_start: loadavgStart, loadavg_end: os.loadavg(), seconds: SECONDS, connections: CONNECTIONS, repeats: REPEATS, fraction: FRACTION, results };
 fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench/results/shadow.json'), `${JSON.stringify(out, null, 2)}\n`);
 const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
@@ -209,4 +212,4 @@ for (const r of results) {
   const f = (k) => `${k} ${P.off[k].toFixed(0)} → ${P.on[k].toFixed(0)} µs, ${pct(P.added[k])} [95 % CI ${pct(P.ci95[k][0])}, ${pct(P.ci95[k][1])}]`;
   console.log(`fixed ${r.rate} req/s, all windows pooled (off → on): ${['p50', 'p90', 'p99'].map(f).join('; ')}`);
 }
-console.log(`load average start ${loadavgStart.map((v) => v.toFixed(2)).join(' ')}, end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; ${SECONDS} s windows, ${REPEATS} off/on pairs per shape (ABBA), shadow fraction ${FRACTION}`);
+console.log(`load average start ${loadavgStart.map((v) => v.toFixed(2)).join(' ')}, end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; ${SECONDS} s windows, ${REPEATS} off/on pairs per shape (ABBA), shadow fraction ${FRACTION}${CONTROL ? '; CONTROL (A/A): shadowing off on both servers' : ''}`);
