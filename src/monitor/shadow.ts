@@ -10,8 +10,9 @@
  *
  * With `predict` (a {@link ShadowThread}: the challenger on a worker thread) the scoring itself
  * leaves the serving thread; one batch is in flight at a time and rows queue meanwhile (counted
- * against `maxPendingRows`), and `flushMs` lets rows gather into fewer, larger batches. Without it, batches are scored here in slices of at most
- * `maxBatchRows` (default 2,000; 64 is a good value when latency matters), one slice per event-loop turn.
+ * against `maxPendingRows`), and `flushMs` lets rows gather into fewer, larger batches. Without
+ * it, batches are scored here in slices of at most `maxBatchRows` (default 2,000; 64 is a good
+ * value when latency matters), one slice per event-loop turn.
  */
 import { Frame, type Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
