@@ -103,6 +103,15 @@ function pool(offs, ons) {
   }
   return out;
 }
+// CPU time of this process's main thread (the serving thread), ns: /proc/<pid>/task/<pid>/schedstat's
+// first field (time on CPU; Linux, Documentation/scheduler/sched-stats.rst). NaN elsewhere.
+function mainThreadNs() {
+  try {
+    return Number(fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
 const loadavgStart = os.loadavg();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelyard-bench-shadow-'));
 const results = [];
@@ -145,10 +154,15 @@ try {
     await new Promise((r) => setTimeout(r, 200)); // the other server's shadow rows drain
     c.logged = 0;
     c.shadowRows = 0;
+    const cpu0 = process.cpuUsage();
+    const main0 = mainThreadNs();
     const res = await load(servers.get(shadow).url, rate);
     await new Promise((r) => setTimeout(r, 100)); // shadow rows of the last requests (flushed every 10 ms)
+    const cpu = process.cpuUsage(cpu0);
+    const mainUs = (mainThreadNs() - main0) / 1000;
     if (res.non2xx || res.errors) throw new Error(`failed requests: ${JSON.stringify(res)}`);
-    return { ...res, shadow, rate, shadowRows: c.shadowRows, logged: c.logged };
+    // CPU per request: far less sensitive to the shared machine's load than latency is.
+    return { ...res, shadow, rate, shadowRows: c.shadowRows, logged: c.logged, cpu_us_per_req: (cpu.user + cpu.system) / res.requests, main_cpu_us_per_req: mainUs / res.requests };
   };
   const summary = (runs, shadow) => ({
     shadow,
@@ -158,6 +172,8 @@ try {
     p99_us: median(runs.map((r) => r.p99_us)),
     shadowRows: median(runs.map((r) => r.shadowRows)),
     requests: median(runs.map((r) => r.requests)),
+    cpu_us_per_req: median(runs.map((r) => r.cpu_us_per_req)),
+    main_cpu_us_per_req: median(runs.map((r) => r.main_cpu_us_per_req)),
     runs,
   });
   for (const shape of ['closed', 'rate']) {
@@ -184,6 +200,8 @@ try {
       p90_added_paired_median: median(paired('p90_us')),
       p50_added_paired_median: median(paired('p50_us')),
       rps_ratio: on.rps / off.rps,
+      cpu_added_paired_median: median(paired('cpu_us_per_req')),
+      main_cpu_added_paired_median: median(paired('main_cpu_us_per_req')),
       pooled,
     });
     if (shape === 'closed' && !RATE) RATE = Math.max(50, Math.round(off.rps * 0.3));
@@ -206,6 +224,10 @@ for (const r of results) {
   console.log(`| ${label} | on | ${row(r.on)} | ${pct(r.p50_added_paired_median)} | ${pct(r.p90_added_paired_median)} | ${pct(r.p99_added_paired_median)} | ${pct(r.p99_added)} | ${r.rps_ratio.toFixed(2)} |`);
 }
 console.log('(added p50/p90/p99: median over the off/on pairs of on ÷ off − 1)');
+for (const r of results) {
+  const label = r.shape === 'closed' ? 'closed loop' : `fixed ${r.rate} req/s`;
+  console.log(`${label}: CPU per request (medians) serving thread ${r.off.main_cpu_us_per_req.toFixed(1)} → ${r.on.main_cpu_us_per_req.toFixed(1)} µs (${pct(r.main_cpu_added_paired_median)}), all threads ${r.off.cpu_us_per_req.toFixed(1)} → ${r.on.cpu_us_per_req.toFixed(1)} µs (${pct(r.cpu_added_paired_median)})`);
+}
 for (const r of results) {
   if (!r.pooled) continue;
   const P = r.pooled;
