@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wrk as runWrk } from '../lib/wrk.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PEERS = process.env.MODELYARD_PEERS ?? '/work/shared/peers';
@@ -105,26 +106,8 @@ if (logCompare) {
 await waitFor(`http://127.0.0.1:${PORTS.echo}/health`, echo);
 await waitFor(`http://127.0.0.1:${PORTS.peer}/health`, peer);
 
-// ---- wrk -----------------------------------------------------------------------------------
-function wrk(url, body, secs) {
-  const lua = path.join(work, `body-${Math.random().toString(36).slice(2)}.lua`);
-  const bodyFile = `${lua}.json`;
-  fs.writeFileSync(bodyFile, body);
-  fs.writeFileSync(lua, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open(${JSON.stringify(bodyFile)}, "rb")\nwrk.body = f:read("*a")\nf:close()\n`);
-  const out = execFileSync('wrk', ['-t1', '-c16', `-d${secs}s`, '--latency', '-s', lua, url], { encoding: 'utf8' });
-  const ms = (s) => {
-    const m = /([\d.]+)(us|ms|s)\b/.exec(s);
-    return m ? Number(m[1]) * (m[2] === 'us' ? 1e-3 : m[2] === 's' ? 1e3 : 1) : NaN;
-  };
-  const p50 = ms(/50%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const p99 = ms(/99%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-  const elapsed = ms(/requests in ([\d.]+(?:us|ms|s))/.exec(out)?.[1] ?? '') / 1000;
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  const sockErr = /Socket errors: (.*)/.exec(out)?.[1] ?? null;
-  return { rps, requests, seconds: elapsed, p50_ms: p50, p99_ms: p99, non2xx, socket_errors: sockErr };
-}
+// ---- wrk (bench/lib/wrk.mjs: 1 thread, 16 connections, µs percentiles) ----------------------
+const wrk = (url, body, secs) => runWrk({ url, body, seconds: secs, connections: 16, threads: 1, dir: work });
 
 const targets = {
   ours: `http://127.0.0.1:${PORTS.ours}/v1/models/syn/predict`,
@@ -141,10 +124,10 @@ if (!check.predictions?.[0]?.id) throw new Error(`unexpected answer: ${JSON.stri
 const results = {};
 for (const [shape, b] of Object.entries(bodies)) {
   results[shape] = {};
-  for (const [who, url] of Object.entries(targets)) wrk(url, who === 'peer' ? b.peer : b.ours, 2); // warm-up
+  for (const [who, url] of Object.entries(targets)) await wrk(url, who === 'peer' ? b.peer : b.ours, 2); // warm-up
   const windows = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const [who, url] of Object.entries(targets)) windows[who].push(wrk(url, who === 'peer' ? b.peer : b.ours, Math.max(1, Math.round(seconds / rounds))));
+    for (const [who, url] of Object.entries(targets)) windows[who].push(await wrk(url, who === 'peer' ? b.peer : b.ours, Math.max(1, Math.round(seconds / rounds))));
   }
   const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   for (const [who, ws] of Object.entries(windows)) {

@@ -15,7 +15,7 @@ import type { Cell } from '../frame/frame.js';
 import { expandGroup, type PredictionGroup } from '../log/group.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Registry } from '../registry/registry.js';
-import { ShadowScorer } from './shadow.js';
+import { ShadowScorer, type ShadowOptions } from './shadow.js';
 import { ShadowThread, shadowWorkerUrl } from './shadow-thread.js';
 
 /** The server's sink shape (src/serve/options.ts `PredictionSink`). */
@@ -36,10 +36,22 @@ export interface ShadowSinkOptions {
   /** Passed to each {@link ShadowScorer}. */
   maxPendingRows?: number;
   /**
+   * With the scoring thread: gather rows this long (ms) before posting a batch to it (default 10;
+   * see {@link ShadowOptions.flushMs}). Without the thread rows are scored on the next turn.
+   */
+  flushMs?: number;
+  /**
    * Score challengers on a worker thread (default true when the worker script is available;
    * `MODELYARD_SHADOW_THREAD=0` turns it off). Without it they score on the serving thread in slices of 64 rows.
    */
   thread?: boolean;
+  /**
+   * Share of eligible rows the challenger scores, in [0, 1] (default 1: every row). Below 1, rows
+   * are taken evenly (every 1/fraction-th row per model, not at random), which cuts the shadow
+   * cost proportionally when full shadowing costs too much latency or CPU; the comparison then
+   * rests on fewer rows. 0 shadows nothing (challengers are still looked up).
+   */
+  fraction?: number;
   onError?: (e: unknown, what: string) => void;
 }
 
@@ -51,6 +63,8 @@ interface Entry {
   thread: ShadowThread | null;
   checkedAt: number;
   pending: Promise<void> | null;
+  /** Shadow-fraction accumulator (see `fraction`). */
+  share: number;
 }
 
 /**
@@ -63,12 +77,22 @@ interface Entry {
 export class ShadowSink implements RecordSink {
   private readonly models = new Map<string, Entry>();
   private closed = false;
+  private readonly fraction: number;
 
-  constructor(readonly opts: ShadowSinkOptions) {}
+  constructor(readonly opts: ShadowSinkOptions) {
+    const f = opts.fraction ?? 1;
+    if (!(f >= 0 && f <= 1)) throw new RangeError(`shadow fraction must be in [0, 1], got ${f}`);
+    this.fraction = f;
+  }
 
-  async append(records: PredictionRecord[]): Promise<void> {
-    if (this.opts.inner) await this.opts.inner.append(records);
+  /**
+   * Passes the records on and queues their shadow scoring. Not `async`: with a synchronous inner
+   * sink the server's request path gets no promise and no extra microtask from shadowing.
+   */
+  append(records: PredictionRecord[]): Promise<void> | void {
+    const written = this.opts.inner?.append(records);
     if (!this.closed) this.route(records);
+    return written;
   }
 
   /**
@@ -105,26 +129,53 @@ export class ShadowSink implements RecordSink {
   }
 
   private route(records: PredictionRecord[]): void {
-    const now = Date.now();
-    // Group by model; only primary rows with logged inputs are shadowed.
-    let byModel: Map<string, PredictionRecord[]> | null = null;
-    for (const r of records) {
+    // One pass, no grouping structures: a request's records almost always belong to one model, so
+    // rows are collected per run of equal `model` and submitted when the model changes.
+    let start = 0;
+    while (start < records.length) {
+      const name = records[start].model;
+      let end = start + 1;
+      while (end < records.length && records[end].model === name) end++;
+      this.submit(name, records, start, end);
+      start = end;
+    }
+  }
+
+  /** Submits the shadowable rows of `records[start, end)` (one model) to its challenger's scorer. */
+  private submit(name: string, records: PredictionRecord[], start: number, end: number): void {
+    let e: Entry | null = null;
+    let rows: Record<string, Cell>[] | null = null;
+    let primary: PredictionRecord[] | null = null;
+    for (let i = start; i < end; i++) {
+      const r = records[i];
+      // Only primary rows with logged inputs are shadowed (and they alone trigger the look-up).
       if (r.role === 'shadow' || r.inputs === null || typeof r.inputs !== 'object') continue;
-      byModel ??= new Map();
-      let l = byModel.get(r.model);
-      if (!l) byModel.set(r.model, (l = []));
-      l.push(r);
+      if (!e) {
+        e = this.entry(name);
+        if (!e.scorer || e.version === null) return;
+      }
+      if (r.version === e.version) continue; // the challenger itself answered
+      if (this.fraction < 1) {
+        // Deterministic sampling (error diffusion): ⌊fraction · rows⌋ (± 1) rows, evenly spread.
+        e.share += this.fraction;
+        if (e.share < 1) continue;
+        e.share -= 1;
+      }
+      (rows ??= []).push(r.inputs as Record<string, Cell>);
+      (primary ??= []).push(r);
     }
-    if (!byModel) return;
-    for (const [name, rows] of byModel) {
-      let e = this.models.get(name);
-      if (!e) this.models.set(name, (e = { version: null, sha256: null, scorer: null, thread: null, checkedAt: -Infinity, pending: null }));
-      if (!e.pending && now - e.checkedAt >= (this.opts.refreshMs ?? 30_000)) e.pending = this.lookup(name, e).finally(() => (e!.pending = null));
-      if (!e.scorer || e.version === null) continue;
-      const challenger = e.version;
-      const shadowed = rows.filter((r) => r.version !== challenger);
-      if (shadowed.length > 0) e.scorer.submit(shadowed.map((r) => r.inputs as Record<string, Cell>), shadowed);
+    if (rows) e!.scorer!.submit(rows, primary!);
+  }
+
+  /** The model's entry, with a challenger look-up started when one is due. */
+  private entry(name: string): Entry {
+    let e = this.models.get(name);
+    if (!e) this.models.set(name, (e = { version: null, sha256: null, scorer: null, thread: null, checkedAt: -Infinity, pending: null, share: 0 }));
+    if (!e.pending && Date.now() - e.checkedAt >= (this.opts.refreshMs ?? 30_000)) {
+      const entry = e;
+      e.pending = this.lookup(name, e).finally(() => (entry.pending = null));
     }
+    return e;
   }
 
   private async lookup(name: string, e: Entry): Promise<void> {
@@ -150,7 +201,7 @@ export class ShadowSink implements RecordSink {
       const { model } = modelFromBytes(bytes, info.ref, info.sha256);
       const write = this.opts.write ?? ((r: PredictionRecord[]) => this.opts.inner?.append(r));
       const url = this.opts.thread === false || process.env.MODELYARD_SHADOW_THREAD === '0' ? null : shadowWorkerUrl();
-      const thread = url ? new ShadowThread(url, bytes, info.ref) : null;
+      const thread = url ? new ShadowThread(url, bytes, info.ref, model.inputColumns) : null;
       void e.thread?.close();
       e.thread = thread;
       e.scorer = new ShadowScorer({
@@ -160,6 +211,7 @@ export class ShadowSink implements RecordSink {
         maxPendingRows: this.opts.maxPendingRows,
         // On the serving thread, small slices keep each turn short (p99); on the worker, bigger batches.
         maxBatchRows: thread ? 2000 : 64,
+        flushMs: thread ? (this.opts.flushMs ?? 10) : 0,
         ...(thread ? { predict: (rows, threshold) => thread.predict(rows, threshold) } : {}),
         write: (r) => {
           Promise.resolve(write(r)).catch((err) => this.opts.onError?.(err, `writing shadow predictions of ${info.ref}`));

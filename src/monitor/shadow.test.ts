@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Frame } from '../frame/frame.js';
+import { Frame, type Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
 import type { Model } from '../model/model.js';
 import { trainModel } from '../model/train.js';
@@ -46,11 +48,52 @@ describe('ShadowScorer', () => {
     expect(s.stats).toMatchObject({ submitted: 2, dropped: 2, failed: 2, lastError: 'log down' });
   });
 
+  it('with flushMs, rows submitted on separate turns gather into one batch', async () => {
+    const calls: number[] = [];
+    const predict = async (rows: readonly Record<string, Cell>[]) => {
+      calls.push(rows.length);
+      return { p: model.predict(Frame.fromRecords(rows, model.inputColumns), { unseen: 'missing' }), ms: 0 };
+    };
+    const out: PredictionRecord[] = [];
+    const gathered = new ShadowScorer({ model, name: 'm', version: '2.0.0', flushMs: 50, predict, write: (r) => out.push(...r) });
+    for (let i = 0; i < 5; i++) {
+      expect(gathered.submit([{ a: i, b: 'u' }], primary(1, `r${i}`))).toBe(true);
+      await new Promise((r) => setImmediate(r)); // a later event-loop turn
+    }
+    await gathered.drain();
+    expect(calls).toEqual([5]);
+    expect(out.map((r) => r.request_id)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    // Without it, each turn's rows are posted on their own (the first alone, the rest while it was in flight).
+    calls.length = 0;
+    const eager = new ShadowScorer({ model, name: 'm', version: '2.0.0', predict, write: () => undefined });
+    for (let i = 0; i < 5; i++) {
+      eager.submit([{ a: i, b: 'u' }], primary(1));
+      await new Promise((r) => setImmediate(r));
+    }
+    await eager.drain();
+    expect(calls.length).toBeGreaterThan(1);
+  });
+
+  it.runIf(process.platform === 'linux')('the scoring thread runs at the nice value asked, the rest of the process at its own', async () => {
+    const niceOfThreads = (): number[] =>
+      fs.readdirSync('/proc/self/task').map((t) => Number(fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+    const own = os.getPriority();
+    expect(niceOfThreads().filter((n) => n === 13)).toEqual([]);
+    const thread = new ShadowThread(shadowWorkerUrl()!, modelToBytes(model), 'm@challenger', model.inputColumns, 13);
+    try {
+      await thread.predict([{ a: 1, b: 'u' }]); // the thread has started and set its priority
+      expect(niceOfThreads().filter((n) => n === 13)).toHaveLength(1);
+      expect(os.getPriority()).toBe(own);
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('on a worker thread (shadow-thread.ts): the same shadow rows as scoring here', async () => {
     // From TypeScript sources the worker comes from dist/ (npm test builds it first).
     const url = shadowWorkerUrl();
     expect(url).not.toBeNull();
-    const thread = new ShadowThread(url!, modelToBytes(model), 'm@challenger');
+    const thread = new ShadowThread(url!, modelToBytes(model), 'm@challenger', model.inputColumns);
     try {
       const here: PredictionRecord[][] = [];
       const there: PredictionRecord[][] = [];

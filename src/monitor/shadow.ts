@@ -10,8 +10,9 @@
  *
  * With `predict` (a {@link ShadowThread}: the challenger on a worker thread) the scoring itself
  * leaves the serving thread; one batch is in flight at a time and rows queue meanwhile (counted
- * against `maxPendingRows`). Without it, batches are scored here in slices of at most
- * `maxBatchRows` (default 2,000; 64 is a good value when latency matters), one slice per event-loop turn.
+ * against `maxPendingRows`), and `flushMs` lets rows gather into fewer, larger batches. Without
+ * it, batches are scored here in slices of at most `maxBatchRows` (default 2,000; 64 is a good
+ * value when latency matters), one slice per event-loop turn.
  */
 import { Frame, type Cell } from '../frame/frame.js';
 import type { PredictionRecord } from '../log/record.js';
@@ -31,8 +32,16 @@ export interface ShadowOptions {
   maxBatchRows?: number;
   /** Binary decision threshold (default 0.5). */
   threshold?: number;
+  /**
+   * Wait this long (ms) before scoring what has queued (default 0: the next event-loop turn). Each
+   * batch posted to a scoring thread costs a `postMessage` (≈ 10 µs on the serving thread, measured
+   * with node --cpu-prof in bench/shadow, whatever the batch size) and wakes the thread; at one row
+   * per request and a fast challenger, batches otherwise hold one or two rows, so that fixed cost is
+   * paid per request. A few ms of delay on the shadow row costs nothing and spreads it over many.
+   */
+  flushMs?: number;
   /** Scores off this thread (shadow-thread.ts); `ms` is the batch's scoring time there. */
-  predict?: (rows: Record<string, Cell>[], threshold?: number) => Promise<{ p: Predictions; ms: number }>;
+  predict?: (rows: readonly Record<string, Cell>[], threshold?: number) => Promise<{ p: Predictions; ms: number }>;
 }
 
 interface Pending {
@@ -85,7 +94,13 @@ export class ShadowScorer {
     if (this.scheduled) return;
     this.scheduled = true;
     this.idle = new Promise((r) => (this.resolveIdle = r));
-    setImmediate(() => this.run());
+    this.later();
+  }
+
+  private later(): void {
+    const ms = this.opts.flushMs ?? 0;
+    if (ms > 0) setTimeout(() => this.run(), ms);
+    else setImmediate(() => this.run());
   }
 
   private run(): void {
@@ -103,7 +118,7 @@ export class ShadowScorer {
     };
     const next = (): void => {
       if (this.queue.length > 0) {
-        setImmediate(() => this.run());
+        this.later();
         return;
       }
       this.scheduled = false;
@@ -114,7 +129,7 @@ export class ShadowScorer {
     if (this.opts.predict) {
       // Off-thread: the batch's rows stay counted as pending until its answer is back.
       this.opts
-        .predict(rows as Record<string, Cell>[], this.opts.threshold)
+        .predict(rows, this.opts.threshold)
         .then(({ p, ms }) => this.opts.write(this.records(primary, p, ms / Math.max(1, rows.length))))
         .catch(failed)
         .finally(() => {

@@ -75,6 +75,11 @@ export interface ServeOptions {
      * within this time, without a restart.
      */
     shadowRefreshMs?: number;
+    /**
+     * Shadow fraction: the share of logged rows the challenger scores, in [0, 1] (default 1, every
+     * row; env `MODELYARD_SHADOW_FRACTION`). Rows are taken evenly, every 1/fraction-th per model.
+     */
+    shadowFraction?: number;
   };
 }
 

@@ -120,8 +120,14 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     if (envRefresh !== undefined && !(Number.isFinite(envRefresh) && envRefresh >= 0)) {
       throw new ModelyardError('USAGE', `MODELYARD_SHADOW_REFRESH_MS must be a number of milliseconds ≥ 0, got "${env.MODELYARD_SHADOW_REFRESH_MS}"`, { flag: 'MODELYARD_SHADOW_REFRESH_MS' });
     }
+    const envFraction = env.MODELYARD_SHADOW_FRACTION === undefined || env.MODELYARD_SHADOW_FRACTION === '' ? undefined : Number(env.MODELYARD_SHADOW_FRACTION);
+    const fraction = opts.monitor?.shadowFraction ?? envFraction;
+    if (fraction !== undefined && !(fraction >= 0 && fraction <= 1)) {
+      throw new ModelyardError('USAGE', `the shadow fraction (MODELYARD_SHADOW_FRACTION) must be a number in [0, 1], got "${opts.monitor?.shadowFraction ?? env.MODELYARD_SHADOW_FRACTION}"`, { flag: 'MODELYARD_SHADOW_FRACTION' });
+    }
     shadow = new ShadowSink({
       inner: opts.predictionLog,
+      fraction,
       refreshMs: opts.monitor?.shadowRefreshMs ?? envRefresh,
       registry: { resolve: async (ref) => (await registry()).resolve(ref), load: async (ref) => (await registry()).load(ref) },
       onError: (e, what) => app.log.error({ err: e }, what),

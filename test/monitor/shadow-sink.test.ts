@@ -53,3 +53,32 @@ it('passes records through, shadows champion rows once a challenger exists, writ
   expect(sink.scorers().get('credit')!.stats.scored).toBe(10);
   await sink.close();
 }, 60_000);
+
+it('a shadow fraction below 1 scores that share of rows, evenly; out-of-range fractions are refused', async () => {
+  expect(() => new ShadowSink({ registry, fraction: 1.5 })).toThrow(RangeError);
+  expect(() => new ShadowSink({ registry, fraction: Number.NaN })).toThrow(RangeError);
+  const { modelFromBytes } = await import('../../src/artifact/model-artifact.js');
+  const champion = await registry.load('credit@champion');
+  const champ = modelFromBytes(champion.bytes).model;
+  const hasChallenger = await registry.resolve('credit@challenger').then(() => true, () => false);
+  if (!hasChallenger) await registry.register({ name: 'credit', bytes: modelToBytes(await train(1500, 63)), aliases: ['challenger'] });
+  const logged: PredictionRecord[][] = [];
+  const sink = new ShadowSink({ inner: { append: (r) => void logged.push(r) }, registry, refreshMs: 60_000, fraction: 0.25 });
+  const { rows } = generate(41, 64);
+  await sink.append(score(champ, 'credit', champion.info.version, rows.slice(0, 1), 1000, 1001)); // the look-up
+  await sink.drain();
+  const primary: PredictionRecord[] = [];
+  for (let i = 1; i < 41; i += 4) {
+    const batch = score(champ, 'credit', champion.info.version, rows.slice(i, i + 4), 2000 + i, 2004 + i);
+    primary.push(...batch);
+    await sink.append(batch);
+  }
+  await sink.drain();
+  const shadow = logged.flat().filter((r) => r.role === 'shadow');
+  // 40 rows at a quarter: 10 shadowed, one in every 4 (the accumulator carries across requests).
+  expect(shadow).toHaveLength(10);
+  const at = shadow.map((r) => primary.findIndex((p) => p.id === r.shadow_of));
+  expect(at.every((i) => i >= 0)).toBe(true);
+  expect(at.slice(1).map((v, k) => v - at[k])).toEqual(Array(9).fill(4));
+  await sink.close();
+}, 60_000);

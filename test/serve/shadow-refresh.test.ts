@@ -56,4 +56,24 @@ describe('shadow challenger refresh', () => {
   it('a bad MODELYARD_SHADOW_REFRESH_MS is a USAGE error naming it', async () => {
     await expect(createServer({ registry: reg, models: ['credit@champion'], logger: false, warmIterations: 2, watch: false, docs: false, env: { MODELYARD_SHADOW_REFRESH_MS: 'soon' }, predictionLog: { append: () => undefined } })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('MODELYARD_SHADOW_REFRESH_MS') });
   });
+
+  it('MODELYARD_SHADOW_FRACTION: a share of rows is shadowed; a bad value is a USAGE error naming it', async () => {
+    await expect(createServer({ registry: reg, models: ['credit@champion'], logger: false, warmIterations: 2, watch: false, docs: false, env: { MODELYARD_SHADOW_FRACTION: '2' }, predictionLog: { append: () => undefined } })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('MODELYARD_SHADOW_FRACTION') });
+    await reg.register({ name: 'credit', bytes: modelToBytes(await train(1500, 84)), aliases: ['challenger'], version: '3.0.0' });
+    const logged: PredictionRecord[] = [];
+    const app = await createServer({ registry: reg, models: ['credit@champion'], logger: false, warmIterations: 2, watch: false, docs: false, env: { MODELYARD_SHADOW_FRACTION: '0.5' }, predictionLog: { append: (r) => void logged.push(...r) } });
+    try {
+      const { rows } = generate(41, 85);
+      const post = (i: number, n: number) => app.inject({ method: 'POST', url: '/v1/models/credit/predict', payload: { instances: rows.slice(i, i + n) } });
+      expect((await post(0, 1)).statusCode).toBe(200); // the challenger look-up
+      await sleep(200);
+      logged.length = 0;
+      for (let i = 1; i < 41; i += 10) expect((await post(i, 10)).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+    expect(logged.filter((r) => r.role === 'primary')).toHaveLength(40);
+    expect(logged.filter((r) => r.role === 'shadow')).toHaveLength(20);
+    await reg.removeAlias('credit', 'challenger');
+  }, 60_000);
 });
