@@ -97,16 +97,17 @@ export class ShadowSink implements RecordSink {
 
   /**
    * A request's predictions as one group: passed on as a group, and expanded into records only when
-   * the model has a challenger to shadow (or its challenger look-up is due).
+   * the model has a challenger to shadow (or its challenger look-up is due). Not `async`, as {@link append}.
    */
-  async appendGroup(group: PredictionGroup): Promise<void> {
+  appendGroup(group: PredictionGroup): Promise<void> | void {
     const inner = this.opts.inner;
-    if (inner?.appendGroup) await inner.appendGroup(group);
-    else if (inner) await inner.append(expandGroup(group));
-    if (this.closed || group.codec === null) return;
-    const e = this.models.get(group.model);
-    const due = !e || (!e.pending && Date.now() - e.checkedAt >= (this.opts.refreshMs ?? 30_000));
-    if (due || (e.scorer && e.version !== null && e.version !== group.version)) this.route(expandGroup(group));
+    const written = inner?.appendGroup ? inner.appendGroup(group) : inner?.append(expandGroup(group));
+    if (!this.closed && group.codec !== null) {
+      const e = this.models.get(group.model);
+      const due = !e || (!e.pending && Date.now() - e.checkedAt >= (this.opts.refreshMs ?? 30_000));
+      if (due || (e.scorer && e.version !== null && e.version !== group.version)) this.route(expandGroup(group));
+    }
+    return written;
   }
 
   /** Scorers by model (for stats and tests). */
