@@ -19,6 +19,7 @@ import type { Frame } from '../../frame/frame.js';
 import { Rng } from '../../util/random.js';
 import type { Json, TypedArray } from '../types.js';
 import { binOf, findCuts } from './quantile.js';
+import { radixScratch, radixSortFloat64 } from './radix-sort.js';
 
 /** Options of {@link Binner.fit}. */
 export interface BinOptions {
@@ -81,24 +82,26 @@ export class Binner {
     const maxCats = Math.max(1, Math.min(254, o.maxCategories));
     const n = frame.nRows;
     const sample = sampleRows(n, o.sampleRows, o.seed);
+    // One sample buffer and one set of sort buffers for every numeric feature.
+    const m = sample ? sample.length : n;
+    const hasNumeric = frame.columns.some((col) => col.type === 'number');
+    const buf = new Float64Array(hasNumeric ? m : 0);
+    const scratch = radixScratch(hasNumeric ? m : 0);
     const features = frame.columns.map((col): FeatureBins => {
       if (col.type === 'number') {
         const v = col.values;
-        const m = sample ? sample.length : n;
-        const buf = new Float64Array(m);
         let k = 0;
         for (let i = 0; i < m; i++) {
           const x = v[sample ? sample[i] : i];
           if (x === x) buf[k++] = x;
         }
-        const sorted = buf.subarray(0, k).sort();
+        const sorted = radixSortFloat64(buf.subarray(0, k), scratch);
         const cuts = findCuts(sorted, o.maxBins);
         return { name: col.name, kind: 'numeric', nBins: cuts.length + 2, missingBin: cuts.length + 1, cuts, catBins: new Int32Array(0), otherBin: -1 };
       }
       const nCats = col.dictionary.length;
       const counts = new Float64Array(nCats);
       const codes = col.codes;
-      const m = sample ? sample.length : n;
       for (let i = 0; i < m; i++) {
         const c = codes[sample ? sample[i] : i];
         if (c >= 0 && c < nCats) counts[c]++;
