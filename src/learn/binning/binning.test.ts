@@ -72,6 +72,24 @@ describe('Binner', () => {
     }
   });
 
+  it('bins every value as binOf does, whatever the number of cuts and rows (lockstep search)', () => {
+    const r = new Rng(5);
+    for (const nRows of [1, 3, 4, 5, 1003]) {
+      for (const distinct of [1, 2, 3, 17, 5000]) {
+        const v = Float64Array.from({ length: nRows }, (_, i) => (i % 7 === 3 ? NaN : Math.floor(r.next() * distinct) + (distinct > 100 ? r.next() : 0)));
+        const f = new Frame([numberColumn('v', v)]);
+        const binner = Binner.fit(f, { maxBins: 64 });
+        const spec = binner.features[0];
+        const { bins } = binner.transform(f);
+        for (let i = 0; i < nRows; i++) expect(bins[i]).toBe(v[i] === v[i] ? binOf(spec.cuts, v[i]) : spec.missingBin);
+        // Values never seen in training land by the cuts too.
+        const probe = Float64Array.from([-1e9, -0.5, 0.25, 1e9, NaN, 2.5]);
+        const pb = binner.transform(new Frame([numberColumn('v', probe)])).bins;
+        for (let i = 0; i < probe.length; i++) expect(pb[i]).toBe(probe[i] === probe[i] ? binOf(spec.cuts, probe[i]) : spec.missingBin);
+      }
+    }
+  });
+
   it('caps categories; unseen codes go to the other bin', () => {
     const many = Array.from({ length: 600 }, (_, i) => `k${i % 300}`);
     const f = new Frame([encodeStrings('k', many)]);
