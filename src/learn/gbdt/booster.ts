@@ -64,7 +64,9 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const K = objective.K;
 
   const binner = Binner.fit(frame, { maxBins: p.max_bins, maxCategories: p.max_categories, seed: train.seed });
-  const colBins = binner.transform(frame).bins;
+  // In shared memory: partitions of large leaves run on both threads (hist-pool.ts).
+  const colBins = new Uint8Array(new SharedArrayBuffer(n * F));
+  colBins.set(binner.transform(frame).bins);
   const layout: FeatureLayout = {
     nFeatures: F,
     nBins: Int32Array.from(binner.features, (f) => f.nBins),
@@ -87,7 +89,10 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const wantThreads = Math.max(1, Math.min(2, train.threads ?? availableParallelism()));
   // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
   const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
-  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, pk: pkBuf, histLength: histLength(F) }, n * F >= minCells ? wantThreads : 1);
+  const pool = new HistPool(
+    { rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, pk: pkBuf, histLength: histLength(F), colBins: colBins.buffer as SharedArrayBuffer, tmp: new SharedArrayBuffer(n * 4), flags: new SharedArrayBuffer(256) },
+    n * F >= minCells ? wantThreads : 1,
+  );
 
   const cfg: GrowConfig = {
     maxLeaves: p.max_leaves,

@@ -54,8 +54,8 @@ export class TreeGrower {
   private readonly leafG: Float64Array;
   private readonly leafH: Float64Array;
   private readonly tmpRows: Int32Array;
-  /** Per-bin "goes left" flags of the numeric split being applied (see partition). */
-  private readonly goLeft = new Uint8Array(256);
+  /** Per-bin "goes left" flags of the numeric split being applied (the pool's shared ones). */
+  private readonly goLeft: Uint8Array;
   /** Gradient and hessian sums of the left part of the last partition. */
   private partG = 0;
   private partH = 0;
@@ -85,7 +85,8 @@ export class TreeGrower {
     this.leafDepth = new Int32Array(L);
     this.leafG = new Float64Array(L);
     this.leafH = new Float64Array(L);
-    this.tmpRows = new Int32Array(nRows);
+    this.tmpRows = pool.tmp;
+    this.goLeft = pool.flags;
     const N = 2 * L;
     this.tree = {
       nNodes: 0,
@@ -312,25 +313,14 @@ export class TreeGrower {
     return w;
   }
 
-  /** {@link partition} without the gradient sums (quantised trees; see leafSums). */
+  /**
+   * {@link partition} without the gradient sums (quantised trees; see leafSums), on both threads
+   * for large leaves (HistPool.partition; same row order either way).
+   */
   private partitionRows(start: number, end: number, s: SplitResult): number {
-    const rows = this.rows;
-    const tmp = this.tmpRows;
-    const base = s.feature * this.nRows;
-    const bins = this.colBins;
     const flags = this.leftFlags(s);
-    let w = start;
-    let k = 0;
-    for (let i = start; i < end; i++) {
-      const r = rows[i];
-      const left = flags[bins[base + r]];
-      rows[w] = r;
-      tmp[k] = r;
-      w += left;
-      k += 1 - left;
-    }
-    rows.set(tmp.subarray(0, k), w);
-    return w;
+    if (flags !== this.pool.flags) this.pool.flags.set(flags);
+    return this.pool.partition(start, end, s.feature * this.nRows);
   }
 
   /** 256 flags, 1 = the bin goes left under split `s` (bins are bytes). */

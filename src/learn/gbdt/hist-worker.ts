@@ -4,7 +4,7 @@
  * It imports only histogram.ts so it loads fast.
  */
 import { workerData } from 'node:worker_threads';
-import { accumulateHistogram, accumulatePacked } from './histogram.js';
+import { accumulateHistogram, accumulatePacked, partitionBlock } from './histogram.js';
 
 interface Init {
   ctrl: SharedArrayBuffer;
@@ -14,6 +14,9 @@ interface Init {
   rows: SharedArrayBuffer;
   pk: SharedArrayBuffer;
   hist: SharedArrayBuffer;
+  colBins: SharedArrayBuffer;
+  tmp: SharedArrayBuffer;
+  flags: SharedArrayBuffer;
 }
 
 const init = workerData as Init;
@@ -23,7 +26,11 @@ const gh = new Float32Array(init.gh);
 const rows = new Int32Array(init.rows);
 const pk = new Float64Array(init.pk);
 const hist = new Float64Array(init.hist);
-// Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop),
+const colBins = new Uint8Array(init.colBins);
+const tmp = new Int32Array(init.tmp);
+const flags = new Uint8Array(init.flags);
+// Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop,
+// 3 partition rows[start..end): [9] = the feature's offset in the column-major bins, [10] ← left rows),
 // [5] last claimed sequence (the worker joins a task only by moving it seq − 1 → seq, and the trainer
 // closes a task the same way; see hist-pool.ts), [6] rows per chunk, [7] 1 = quantised (packed)
 // gradients, [8] next chunk (both threads claim chunks with Atomics.add).
@@ -36,6 +43,12 @@ for (;;) {
   if (ctrl[4] === 2) break;
   // Join the task; if the trainer already closed it (we woke late), there is nothing to do.
   if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) continue;
+  if (ctrl[4] === 3) {
+    ctrl[10] = partitionBlock(colBins, ctrl[9], flags, rows, tmp, ctrl[1], ctrl[2]);
+    Atomics.store(ctrl, 3, seq);
+    Atomics.notify(ctrl, 3);
+    continue;
+  }
   const q = ctrl[7] === 1;
   const start = ctrl[1];
   const end = ctrl[2];

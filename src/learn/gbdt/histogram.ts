@@ -129,3 +129,24 @@ export function unpackHistogram(packed: Float64Array, cells: number, shift: numb
     out[2 * c + 1] = (v - G * shift) * hScale;
   }
 }
+
+/**
+ * Stable, branch-free partition of `rows[start..end)` by per-bin flags (1 = left) of one feature's
+ * column-major bins (`bins[base + row]`): left rows are compacted in place from `start`, right rows
+ * go to `tmp[start..)`; returns the number of left rows. Every row is written to both cursors and
+ * only the cursors advance by the outcome, so there is no branch to mispredict (a split near the top
+ * of a tree is a coin flip per row). The caller joins the parts (see HistPool.partition).
+ */
+export function partitionBlock(bins: Uint8Array, base: number, flags: Uint8Array, rows: Int32Array, tmp: Int32Array, start: number, end: number): number {
+  let w = start;
+  let k = start;
+  for (let i = start; i < end; i++) {
+    const r = rows[i];
+    const left = flags[bins[base + r]];
+    rows[w] = r;
+    tmp[k] = r;
+    w += left;
+    k += 1 - left;
+  }
+  return w - start;
+}
