@@ -89,8 +89,22 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const wantThreads = Math.max(1, Math.min(2, train.threads ?? availableParallelism()));
   // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
   const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
+  const scoresBuf = new SharedArrayBuffer(n * K * 8);
   const pool = new HistPool(
-    { rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, pk: pkBuf, histLength: histLength(F), colBins: colBins.buffer as SharedArrayBuffer, tmp: new SharedArrayBuffer(n * 4), flags: new SharedArrayBuffer(256) },
+    {
+      rowBins: rowBinsBuf,
+      words,
+      gh: ghBuf,
+      rows: rowsBuf,
+      pk: pkBuf,
+      histLength: histLength(F),
+      colBins: colBins.buffer as SharedArrayBuffer,
+      tmp: new SharedArrayBuffer(n * 4),
+      flags: new SharedArrayBuffer(256),
+      leafRanges: new SharedArrayBuffer(p.max_leaves * 8),
+      leafVals: new SharedArrayBuffer(p.max_leaves * 16),
+      scores: scoresBuf,
+    },
     n * F >= minCells ? wantThreads : 1,
   );
 
@@ -113,7 +127,7 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const forest = new ForestBuilder(binner);
 
   const base = objective.initScores(y, w);
-  const scores = new Float64Array(n * K);
+  const scores = new Float64Array(scoresBuf);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) scores[i * K + k] = base[k];
 
   const valid = train.valid && train.valid.frame.nRows > 0 ? train.valid : undefined;
@@ -163,10 +177,13 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
         }
         const tree = grower.grow(m, featureMask, levels > 0);
         forest.add(tree);
+        // Scores of the rows the tree was grown on: leaf by leaf on both threads.
         for (let l = 0; l < tree.nLeaves; l++) {
-          const v = tree.value[tree.leafNode[l]];
-          for (let i = tree.leafStart[l], e = tree.leafEnd[l]; i < e; i++) scores[rows[i] * K + k] += v;
+          pool.leafRanges[2 * l] = tree.leafStart[l];
+          pool.leafRanges[2 * l + 1] = tree.leafEnd[l];
+          pool.leafVals[l] = tree.value[tree.leafNode[l]];
         }
+        pool.addLeafValues(tree.nLeaves, m, K, k);
         if (nOut > 0) addTreeBinned(tree, colBins, n, missBins, outRows, 0, nOut, scores, K, k);
         if (vn > 0) addTreeBinned(tree, validBins, vn, missBins, null, 0, vn, validScores, K, k);
         for (let j = 0; j < tree.nNodes; j++) {

@@ -239,18 +239,19 @@ export class TreeGrower {
    */
   private leafSums(): void {
     const t = this.tree;
-    const rows = this.rows;
-    const gh = this.gh;
+    const ranges = this.pool.leafRanges;
+    let total = 0;
     for (let l = 0; l < t.nLeaves; l++) {
-      let g = 0;
-      let h = 0;
-      for (let i = t.leafStart[l], e = t.leafEnd[l]; i < e; i++) {
-        const r = rows[i];
-        g += gh[2 * r];
-        h += gh[2 * r + 1];
-      }
-      this.leafG[l] = g;
-      this.leafH[l] = h;
+      ranges[2 * l] = t.leafStart[l];
+      ranges[2 * l + 1] = t.leafEnd[l];
+      total += t.leafEnd[l] - t.leafStart[l];
+    }
+    // Leaves are shared between the threads; each leaf is summed by one thread in row order.
+    this.pool.sumLeaves(t.nLeaves, total);
+    const sums = this.pool.leafVals;
+    for (let l = 0; l < t.nLeaves; l++) {
+      this.leafG[l] = sums[2 * l];
+      this.leafH[l] = sums[2 * l + 1];
     }
   }
 

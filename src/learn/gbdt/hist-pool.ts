@@ -12,7 +12,7 @@
  * is fixed for a given thread count).
  */
 import { Worker } from 'node:worker_threads';
-import { accumulateHistogram, accumulatePacked, addHistogram, partitionBlock, unpackHistogram } from './histogram.js';
+import { accumulateHistogram, accumulatePacked, addHistogram, addLeafValues, partitionBlock, sumLeaves, unpackHistogram } from './histogram.js';
 import { workerScriptUrl } from '../../util/worker-url.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
@@ -44,6 +44,12 @@ export interface HistInputs {
   tmp: SharedArrayBuffer;
   /** 256 bytes: the "goes left" flag per bin of the split being applied. */
   flags: SharedArrayBuffer;
+  /** Int32 pairs: row range [start, end) of every leaf of the current tree (at most maxLeaves). */
+  leafRanges: SharedArrayBuffer;
+  /** Float64 per leaf ×2: gradient sums out of {@link HistPool.sumLeaves}, values into {@link HistPool.addLeafValues}. */
+  leafVals: SharedArrayBuffer;
+  /** Float64 n × K: the training scores. */
+  scores: SharedArrayBuffer;
 }
 
 export class HistPool {
@@ -56,6 +62,11 @@ export class HistPool {
   readonly tmp: Int32Array;
   /** Per-bin "goes left" flags read by {@link partition}; the caller fills them before each call. */
   readonly flags: Uint8Array;
+  /** Leaf row ranges (pairs), filled by the caller of {@link sumLeaves} / {@link addLeafValues}. */
+  readonly leafRanges: Int32Array;
+  /** Leaf sums (pairs g, h) or leaf values (one per leaf). */
+  readonly leafVals: Float64Array;
+  private readonly scores: Float64Array;
   /** Packed histogram of this thread (quantised mode). */
   private readonly packed: Float64Array;
   private quant = false;
@@ -83,6 +94,9 @@ export class HistPool {
     this.colBins = new Uint8Array(inp.colBins);
     this.tmp = new Int32Array(inp.tmp);
     this.flags = new Uint8Array(inp.flags);
+    this.leafRanges = new Int32Array(inp.leafRanges);
+    this.leafVals = new Float64Array(inp.leafVals);
+    this.scores = new Float64Array(inp.scores);
     this.packed = new Float64Array(inp.histLength / 2);
     const url = threads > 1 ? workerUrl() : null;
     if (url) {
@@ -90,7 +104,7 @@ export class HistPool {
       const histBuf = new SharedArrayBuffer(inp.histLength * 8);
       this.ctrl = new Int32Array(ctrlBuf);
       this.partial = new Float64Array(histBuf);
-      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf, colBins: inp.colBins, tmp: inp.tmp, flags: inp.flags } });
+      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf, colBins: inp.colBins, tmp: inp.tmp, flags: inp.flags, leafRanges: inp.leafRanges, leafVals: inp.leafVals, scores: inp.scores } });
       this.worker.unref();
     }
   }
@@ -193,6 +207,58 @@ export class HistPool {
     rows.set(tmp.subarray(start, start + r0), start + nl0 + nl1);
     rows.set(tmp.subarray(half, end - nl1), start + nl0 + nl1 + r0);
     return start + nl0 + nl1;
+  }
+
+  /**
+   * Exact gradient sums of leaves 0..nLeaves−1 (ranges in {@link leafRanges}) into
+   * {@link leafVals} (g, h per leaf), leaves shared between the threads.
+   */
+  sumLeaves(nLeaves: number, rowsTotal: number): void {
+    if (!this.startLeafTask(4, nLeaves, rowsTotal, 0, 0)) {
+      this.ctrl2[0] = 0;
+      sumLeaves(this.ctrl2, 0, nLeaves, this.leafRanges, this.rows, this.gh, this.leafVals);
+      return;
+    }
+    sumLeaves(this.ctrl!, 8, nLeaves, this.leafRanges, this.rows, this.gh, this.leafVals);
+    this.finishTask();
+  }
+
+  /** Adds value {@link leafVals}[l] to score column k of leaf l's rows, for l < nLeaves (both threads). */
+  addLeafValues(nLeaves: number, rowsTotal: number, K: number, k: number): void {
+    if (!this.startLeafTask(5, nLeaves, rowsTotal, K, k)) {
+      this.ctrl2[0] = 0;
+      addLeafValues(this.ctrl2, 0, nLeaves, this.leafRanges, this.rows, this.leafVals, this.scores, K, k);
+      return;
+    }
+    addLeafValues(this.ctrl!, 8, nLeaves, this.leafRanges, this.rows, this.leafVals, this.scores, K, k);
+    this.finishTask();
+  }
+
+  /** Claim counter for one-thread runs of the leaf kernels. */
+  private readonly ctrl2 = new Int32Array(new SharedArrayBuffer(4));
+
+  /** Posts a per-leaf task to the worker (false: run it on this thread alone). */
+  private startLeafTask(cmd: number, nLeaves: number, rowsTotal: number, K: number, k: number): boolean {
+    if (!this.worker || rowsTotal < MIN_PARALLEL_ROWS || nLeaves < 2) return false;
+    const ctrl = this.ctrl!;
+    ctrl[1] = nLeaves;
+    ctrl[4] = cmd;
+    ctrl[8] = 0;
+    ctrl[11] = K;
+    ctrl[12] = k;
+    const seq = ++this.seq;
+    Atomics.store(ctrl, 0, seq);
+    Atomics.notify(ctrl, 0);
+    return true;
+  }
+
+  /** Closes the current task to a worker that has not joined, or waits for the one that has. */
+  private finishTask(): void {
+    const ctrl = this.ctrl!;
+    const seq = this.seq;
+    if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) {
+      while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+    }
   }
 
   private accumulate(start: number, end: number, acc: Float64Array): void {

@@ -4,7 +4,7 @@
  * It imports only histogram.ts so it loads fast.
  */
 import { workerData } from 'node:worker_threads';
-import { accumulateHistogram, accumulatePacked, partitionBlock } from './histogram.js';
+import { accumulateHistogram, accumulatePacked, addLeafValues, partitionBlock, sumLeaves } from './histogram.js';
 
 interface Init {
   ctrl: SharedArrayBuffer;
@@ -17,6 +17,9 @@ interface Init {
   colBins: SharedArrayBuffer;
   tmp: SharedArrayBuffer;
   flags: SharedArrayBuffer;
+  leafRanges: SharedArrayBuffer;
+  leafVals: SharedArrayBuffer;
+  scores: SharedArrayBuffer;
 }
 
 const init = workerData as Init;
@@ -29,8 +32,12 @@ const hist = new Float64Array(init.hist);
 const colBins = new Uint8Array(init.colBins);
 const tmp = new Int32Array(init.tmp);
 const flags = new Uint8Array(init.flags);
+const leafRanges = new Int32Array(init.leafRanges);
+const leafVals = new Float64Array(init.leafVals);
+const scores = new Float64Array(init.scores);
 // Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop,
-// 3 partition rows[start..end): [9] = the feature's offset in the column-major bins, [10] ← left rows),
+// 3 partition rows[start..end): [9] = the feature's offset in the column-major bins, [10] ← left rows;
+// 4 leaf gradient sums, 5 add leaf values to score column [12] of [11]: leaves [0, [1]) claimed via [8]),
 // [5] last claimed sequence (the worker joins a task only by moving it seq − 1 → seq, and the trainer
 // closes a task the same way; see hist-pool.ts), [6] rows per chunk, [7] 1 = quantised (packed)
 // gradients, [8] next chunk (both threads claim chunks with Atomics.add).
@@ -45,6 +52,13 @@ for (;;) {
   if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) continue;
   if (ctrl[4] === 3) {
     ctrl[10] = partitionBlock(colBins, ctrl[9], flags, rows, tmp, ctrl[1], ctrl[2]);
+    Atomics.store(ctrl, 3, seq);
+    Atomics.notify(ctrl, 3);
+    continue;
+  }
+  if (ctrl[4] === 4 || ctrl[4] === 5) {
+    if (ctrl[4] === 4) sumLeaves(ctrl, 8, ctrl[1], leafRanges, rows, gh, leafVals);
+    else addLeafValues(ctrl, 8, ctrl[1], leafRanges, rows, leafVals, scores, ctrl[11], ctrl[12]);
     Atomics.store(ctrl, 3, seq);
     Atomics.notify(ctrl, 3);
     continue;

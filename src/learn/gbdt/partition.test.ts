@@ -20,6 +20,9 @@ function makePool(n: number, F: number, threads: number, seed: number) {
       colBins: colBins.buffer as SharedArrayBuffer,
       tmp: new SharedArrayBuffer(n * 4),
       flags: new SharedArrayBuffer(256),
+      leafRanges: new SharedArrayBuffer(8),
+      leafVals: new SharedArrayBuffer(16),
+      scores: new SharedArrayBuffer(8),
     },
     threads,
     { minParallelPartition: 0 },
@@ -40,7 +43,7 @@ describe('HistPool.partition', () => {
       for (const p of [one, two]) for (let i = 0; i < n; i++) p.rows[i] = (i * 7919) % n;
       const rng = new Rng(9);
       const want = new Int32Array(n);
-      for (let rep = 0; rep < 40; rep++) {
+      for (let rep = 0; rep < 20; rep++) {
         const start = rng.int(n / 2);
         const end = start + 1 + rng.int(n - start - 1);
         const f = rng.int(F);
@@ -58,6 +61,69 @@ describe('HistPool.partition', () => {
           expect(Array.from(p.rows)).toEqual(Array.from(want));
         }
       }
+    } finally {
+      one.pool.close();
+      two.pool.close();
+    }
+  });
+});
+
+describe('HistPool leaf passes', () => {
+  it('leaf sums and score updates are the same on one or two threads and match a plain loop', () => {
+    const n = 40_000;
+    const rng = new Rng(4);
+    const gh = new Float32Array(new SharedArrayBuffer(n * 8));
+    for (let i = 0; i < 2 * n; i++) gh[i] = rng.normal();
+    const make = (threads: number) => {
+      const rows = new Int32Array(new SharedArrayBuffer(n * 4));
+      for (let i = 0; i < n; i++) rows[i] = (i * 7919) % n;
+      const scores = new Float64Array(new SharedArrayBuffer(n * 2 * 8));
+      const pool = new HistPool(
+        {
+          rowBins: new SharedArrayBuffer(n * 4),
+          words: 1,
+          gh: gh.buffer as SharedArrayBuffer,
+          rows: rows.buffer as SharedArrayBuffer,
+          pk: new SharedArrayBuffer(8),
+          histLength: histLength(1),
+          colBins: new SharedArrayBuffer(n),
+          tmp: new SharedArrayBuffer(n * 4),
+          flags: new SharedArrayBuffer(256),
+          leafRanges: new SharedArrayBuffer(8 * 8),
+          leafVals: new SharedArrayBuffer(8 * 16),
+          scores: scores.buffer as SharedArrayBuffer,
+        },
+        threads,
+      );
+      return { pool, rows, scores };
+    };
+    const one = make(1);
+    const two = make(2);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    const cuts = [0, 9000, 9001, 20000, 31000, 33000, 40000];
+    try {
+      for (let rep = 0; rep < 5; rep++) {
+        const sums: Float64Array[] = [];
+        for (const p of [one, two]) {
+          for (let l = 0; l + 1 < cuts.length; l++) {
+            p.pool.leafRanges[2 * l] = cuts[l];
+            p.pool.leafRanges[2 * l + 1] = cuts[l + 1];
+          }
+          p.pool.sumLeaves(cuts.length - 1, n);
+          sums.push(p.pool.leafVals.slice(0, 2 * (cuts.length - 1)));
+          for (let l = 0; l + 1 < cuts.length; l++) p.pool.leafVals[l] = l + rep / 8;
+          p.pool.addLeafValues(cuts.length - 1, n, 2, rep % 2);
+        }
+        expect(Array.from(sums[1])).toEqual(Array.from(sums[0]));
+        let g = 0;
+        for (let i = cuts[2]; i < cuts[3]; i++) g += gh[2 * one.rows[i]];
+        expect(sums[0][4]).toBe(g);
+        expect(Array.from(two.scores)).toEqual(Array.from(one.scores));
+      }
+      // Row rows[i] of leaf l got l + rep/8 in column rep % 2 for every rep.
+      const r = one.rows[20000];
+      expect(one.scores[2 * r]).toBe(3 * 3 + (0 + 2 + 4) / 8);
+      expect(one.scores[2 * r + 1]).toBe(2 * 3 + (1 + 3) / 8);
     } finally {
       one.pool.close();
       two.pool.close();
