@@ -90,6 +90,14 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
   const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
   const scoresBuf = new SharedArrayBuffer(n * K * 8);
+  // Binary gradients run on both threads (hist-pool.ts): targets and weights in shared memory.
+  const binary = objective.name === 'binary';
+  const yBuf = new SharedArrayBuffer(binary ? n * 8 : 8);
+  const wBuf = new SharedArrayBuffer(binary ? n * 8 : 8);
+  if (binary) {
+    new Float64Array(yBuf).set(y);
+    new Float64Array(wBuf).set(w);
+  }
   const pool = new HistPool(
     {
       rowBins: rowBinsBuf,
@@ -104,6 +112,8 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
       leafRanges: new SharedArrayBuffer(p.max_leaves * 8),
       leafVals: new SharedArrayBuffer(p.max_leaves * 16),
       scores: scoresBuf,
+      y: yBuf,
+      w: wBuf,
     },
     n * F >= minCells ? wantThreads : 1,
   );
@@ -162,7 +172,8 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
       }
       objective.prepare(scores, n);
       for (let k = 0; k < K; k++) {
-        objective.gradients(scores, y, w, k, gh);
+        if (binary) pool.binaryGradients(n);
+        else objective.gradients(scores, y, w, k, gh);
         if (p.subsample < 1) {
           for (let i = 0, j = 0, o = 0; i < n; i++) {
             if (o < nOut && outRows[o] === i) o++;

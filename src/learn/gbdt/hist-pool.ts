@@ -14,9 +14,12 @@
 import { Worker } from 'node:worker_threads';
 import { accumulateHistogram, accumulatePacked, addHistogram, addLeafValues, partitionBlock, sumLeaves, unpackHistogram } from './histogram.js';
 import { workerScriptUrl } from '../../util/worker-url.js';
+import { binaryGradients } from './objectives.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
 const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
+/** Rows per claimed block of the gradient pass. */
+const GRADIENT_BLOCK = 16384;
 /** Partitions of fewer rows run on the calling thread (~3 ns per row: 32k rows ≈ 100 µs ≫ hand-off). */
 const MIN_PARALLEL_PARTITION = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_PARTITION ?? 32768);
 
@@ -50,6 +53,9 @@ export interface HistInputs {
   leafVals: SharedArrayBuffer;
   /** Float64 n × K: the training scores. */
   scores: SharedArrayBuffer;
+  /** Float64 per row: targets and row weights (binary gradients on both threads). */
+  y: SharedArrayBuffer;
+  w: SharedArrayBuffer;
 }
 
 export class HistPool {
@@ -67,6 +73,8 @@ export class HistPool {
   /** Leaf sums (pairs g, h) or leaf values (one per leaf). */
   readonly leafVals: Float64Array;
   private readonly scores: Float64Array;
+  private readonly y: Float64Array;
+  private readonly w: Float64Array;
   /** Packed histogram of this thread (quantised mode). */
   private readonly packed: Float64Array;
   private quant = false;
@@ -97,6 +105,8 @@ export class HistPool {
     this.leafRanges = new Int32Array(inp.leafRanges);
     this.leafVals = new Float64Array(inp.leafVals);
     this.scores = new Float64Array(inp.scores);
+    this.y = new Float64Array(inp.y);
+    this.w = new Float64Array(inp.w);
     this.packed = new Float64Array(inp.histLength / 2);
     const url = threads > 1 ? workerUrl() : null;
     if (url) {
@@ -104,7 +114,7 @@ export class HistPool {
       const histBuf = new SharedArrayBuffer(inp.histLength * 8);
       this.ctrl = new Int32Array(ctrlBuf);
       this.partial = new Float64Array(histBuf);
-      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf, colBins: inp.colBins, tmp: inp.tmp, flags: inp.flags, leafRanges: inp.leafRanges, leafVals: inp.leafVals, scores: inp.scores } });
+      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf, colBins: inp.colBins, tmp: inp.tmp, flags: inp.flags, leafRanges: inp.leafRanges, leafVals: inp.leafVals, scores: inp.scores, y: inp.y, w: inp.w } });
       this.worker.unref();
     }
   }
@@ -231,6 +241,24 @@ export class HistPool {
       return;
     }
     addLeafValues(this.ctrl!, 8, nLeaves, this.leafRanges, this.rows, this.leafVals, this.scores, K, k);
+    this.finishTask();
+  }
+
+  /**
+   * Binary log-loss gradients of rows [0, n) into `gh` (objectives.ts `binaryGradients`), in blocks of
+   * rows both threads claim; per-row arithmetic, so the same values on one or two threads.
+   */
+  binaryGradients(n: number): void {
+    if (!this.startLeafTask(6, n, n, 0, 0)) {
+      binaryGradients(this.scores, this.y, this.w, this.gh, 0, n);
+      return;
+    }
+    const ctrl = this.ctrl!;
+    for (;;) {
+      const s = Atomics.add(ctrl, 8, 1) * GRADIENT_BLOCK;
+      if (s >= n) break;
+      binaryGradients(this.scores, this.y, this.w, this.gh, s, Math.min(n, s + GRADIENT_BLOCK));
+    }
     this.finishTask();
   }
 

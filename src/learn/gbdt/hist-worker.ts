@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { accumulateHistogram, accumulatePacked, addLeafValues, partitionBlock, sumLeaves } from './histogram.js';
+import { binaryGradients } from './objectives.js';
 
 interface Init {
   ctrl: SharedArrayBuffer;
@@ -20,6 +21,8 @@ interface Init {
   leafRanges: SharedArrayBuffer;
   leafVals: SharedArrayBuffer;
   scores: SharedArrayBuffer;
+  y: SharedArrayBuffer;
+  w: SharedArrayBuffer;
 }
 
 const init = workerData as Init;
@@ -35,9 +38,14 @@ const flags = new Uint8Array(init.flags);
 const leafRanges = new Int32Array(init.leafRanges);
 const leafVals = new Float64Array(init.leafVals);
 const scores = new Float64Array(init.scores);
+const y = new Float64Array(init.y);
+const w = new Float64Array(init.w);
+/** Must match hist-pool.ts. */
+const GRADIENT_BLOCK = 16384;
 // Control block: [0] task sequence, [1] start, [2] end, [3] done sequence, [4] command (1 build, 2 stop,
 // 3 partition rows[start..end): [9] = the feature's offset in the column-major bins, [10] ← left rows;
-// 4 leaf gradient sums, 5 add leaf values to score column [12] of [11]: leaves [0, [1]) claimed via [8]),
+// 4 leaf gradient sums, 5 add leaf values to score column [12] of [11]: leaves [0, [1]) claimed via [8];
+// 6 binary gradients of rows [0, [1]) in blocks claimed via [8]),
 // [5] last claimed sequence (the worker joins a task only by moving it seq − 1 → seq, and the trainer
 // closes a task the same way; see hist-pool.ts), [6] rows per chunk, [7] 1 = quantised (packed)
 // gradients, [8] next chunk (both threads claim chunks with Atomics.add).
@@ -52,6 +60,17 @@ for (;;) {
   if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) continue;
   if (ctrl[4] === 3) {
     ctrl[10] = partitionBlock(colBins, ctrl[9], flags, rows, tmp, ctrl[1], ctrl[2]);
+    Atomics.store(ctrl, 3, seq);
+    Atomics.notify(ctrl, 3);
+    continue;
+  }
+  if (ctrl[4] === 6) {
+    const n = ctrl[1];
+    for (;;) {
+      const s = Atomics.add(ctrl, 8, 1) * GRADIENT_BLOCK;
+      if (s >= n) break;
+      binaryGradients(scores, y, w, gh, s, Math.min(n, s + GRADIENT_BLOCK));
+    }
     Atomics.store(ctrl, 3, seq);
     Atomics.notify(ctrl, 3);
     continue;

@@ -23,6 +23,8 @@ function makePool(n: number, F: number, threads: number, seed: number) {
       leafRanges: new SharedArrayBuffer(8),
       leafVals: new SharedArrayBuffer(16),
       scores: new SharedArrayBuffer(8),
+      y: new SharedArrayBuffer(8),
+      w: new SharedArrayBuffer(8),
     },
     threads,
     { minParallelPartition: 0 },
@@ -92,6 +94,8 @@ describe('HistPool leaf passes', () => {
           leafRanges: new SharedArrayBuffer(8 * 8),
           leafVals: new SharedArrayBuffer(8 * 16),
           scores: scores.buffer as SharedArrayBuffer,
+          y: new SharedArrayBuffer(8),
+          w: new SharedArrayBuffer(8),
         },
         threads,
       );
