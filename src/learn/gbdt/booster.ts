@@ -114,6 +114,7 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
       scores: scoresBuf,
       y: yBuf,
       w: wBuf,
+      quant: new SharedArrayBuffer(64),
     },
     n * F >= minCells ? wantThreads : 1,
   );
@@ -182,7 +183,8 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
         } else for (let i = 0; i < n; i++) rows[i] = i;
         if (p.colsample < 1) sampleFeatures(rng, F, p.colsample, featureMask);
         if (levels > 0) {
-          const [gScale, hScale, st] = quantize(gh, n, levels, shift, pk, qState);
+          // Quantised gradients (quantize.ts), both threads; the seeded rounding stream continues across trees.
+          const [gScale, hScale, st] = pool.quantize(n, levels, shift, qState | 0 || 1);
           qState = st;
           pool.setQuantized(true, shift, gScale, hScale);
         }
@@ -229,47 +231,6 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
     }
   }
   return { objective: objective.name, K, base, forest: forest.build(), importanceGain, importanceSplit, rounds: bestRound, validLoss, threads };
-}
-
-/**
- * Packs every row's gradient and hessian as g_q · shift + h_q (histogram.ts) with g_q ∈ [−L, L],
- * h_q ∈ [0, L], rounded stochastically (floor(x + u), u uniform: unbiased) as in Shi et al.,
- * NeurIPS 2022, §3.1 / LightGBM's `GradientDiscretizer`. Returns the scales (units per level) and
- * the xorshift32 state (Marsaglia 2003) of the seeded rounding noise.
- */
-function quantize(gh: Float32Array, n: number, L: number, shift: number, pk: Float64Array, state: number): [number, number, number] {
-  let gMax = 0;
-  let hMax = 0;
-  for (let i = 0; i < n; i++) {
-    const g = Math.abs(gh[2 * i]);
-    const h = gh[2 * i + 1];
-    if (g > gMax) gMax = g;
-    if (h > hMax) hMax = h;
-  }
-  const gScale = gMax > 0 ? gMax / L : 1;
-  const hScale = hMax > 0 ? hMax / L : 1;
-  const gInv = 1 / gScale;
-  const hInv = 1 / hScale;
-  let x = state | 0 || 1;
-  const U = 1 / 4294967296;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const u1 = (x >>> 0) * U;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const u2 = (x >>> 0) * U;
-    let gq = Math.floor(gh[2 * i] * gInv + u1);
-    if (gq > L) gq = L;
-    else if (gq < -L) gq = -L;
-    let hq = Math.floor(gh[2 * i + 1] * hInv + u2);
-    if (hq > L) hq = L;
-    else if (hq < 0) hq = 0;
-    pk[i] = gq * shift + hq;
-  }
-  return [gScale, hScale, x];
 }
 
 /** Marks round(share · F) (at least 1) features chosen without replacement. */

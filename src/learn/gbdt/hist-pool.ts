@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { accumulateHistogram, accumulatePacked, addHistogram, addLeafValues, partitionBlock, sumLeaves, unpackHistogram } from './histogram.js';
 import { workerScriptUrl } from '../../util/worker-url.js';
 import { binaryGradients } from './objectives.js';
+import { gradientMax, quantizeRows, xorshiftJump } from './quantize.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
 const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
@@ -56,6 +57,8 @@ export interface HistInputs {
   /** Float64 per row: targets and row weights (binary gradients on both threads). */
   y: SharedArrayBuffer;
   w: SharedArrayBuffer;
+  /** 8 doubles: parameters and results of the two-thread quantisation (see {@link HistPool.quantize}). */
+  quant: SharedArrayBuffer;
 }
 
 export class HistPool {
@@ -75,6 +78,8 @@ export class HistPool {
   private readonly scores: Float64Array;
   private readonly y: Float64Array;
   private readonly w: Float64Array;
+  private readonly qBuf: Float64Array;
+  private readonly localMax = new Float64Array(2);
   /** Packed histogram of this thread (quantised mode). */
   private readonly packed: Float64Array;
   private quant = false;
@@ -107,6 +112,7 @@ export class HistPool {
     this.scores = new Float64Array(inp.scores);
     this.y = new Float64Array(inp.y);
     this.w = new Float64Array(inp.w);
+    this.qBuf = new Float64Array(inp.quant);
     this.packed = new Float64Array(inp.histLength / 2);
     const url = threads > 1 ? workerUrl() : null;
     if (url) {
@@ -114,7 +120,7 @@ export class HistPool {
       const histBuf = new SharedArrayBuffer(inp.histLength * 8);
       this.ctrl = new Int32Array(ctrlBuf);
       this.partial = new Float64Array(histBuf);
-      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf, colBins: inp.colBins, tmp: inp.tmp, flags: inp.flags, leafRanges: inp.leafRanges, leafVals: inp.leafVals, scores: inp.scores, y: inp.y, w: inp.w } });
+      this.worker = new Worker(url, { workerData: { ctrl: ctrlBuf, rowBins: inp.rowBins, words: inp.words, gh: inp.gh, rows: inp.rows, pk: inp.pk, hist: histBuf, colBins: inp.colBins, tmp: inp.tmp, flags: inp.flags, leafRanges: inp.leafRanges, leafVals: inp.leafVals, scores: inp.scores, y: inp.y, w: inp.w, quant: inp.quant } });
       this.worker.unref();
     }
   }
@@ -260,6 +266,70 @@ export class HistPool {
       binaryGradients(this.scores, this.y, this.w, this.gh, s, Math.min(n, s + GRADIENT_BLOCK));
     }
     this.finishTask();
+  }
+
+  /**
+   * Quantises the gradients of rows [0, n) into `pk` with L levels (quantize.ts): returns the
+   * gradient and hessian scales and the rounding generator's next state. With two threads each
+   * takes one half of the rows for the max pass and for the rounding pass, the worker's generator
+   * jumped ahead to the state after the first half's draws, so `pk` is the one-thread result.
+   */
+  quantize(n: number, L: number, shift: number, state: number): [number, number, number] {
+    const q = this.qBuf;
+    const gh = this.gh;
+    const half = n >> 1;
+    const two = this.worker !== null && n >= 2 * MIN_PARALLEL_ROWS;
+    // Max pass.
+    let gMax: number;
+    let hMax: number;
+    if (two) {
+      this.startHalfTask(7, half, n);
+      gradientMax(gh, 0, half, this.localMax);
+      gMax = this.localMax[0];
+      hMax = this.localMax[1];
+      if (!this.finishHalfTask()) gradientMax(gh, half, n, q);
+      gMax = Math.max(gMax, q[0]);
+      hMax = Math.max(hMax, q[1]);
+    } else {
+      gradientMax(gh, 0, n, this.localMax);
+      gMax = this.localMax[0];
+      hMax = this.localMax[1];
+    }
+    const gScale = gMax > 0 ? gMax / L : 1;
+    const hScale = hMax > 0 ? hMax / L : 1;
+    const gInv = 1 / gScale;
+    const hInv = 1 / hScale;
+    if (!two) return [gScale, hScale, quantizeRows(gh, 0, n, L, shift, gInv, hInv, this.pk, state)];
+    // Rounding pass: two draws per row, so the second half starts 2·half draws on.
+    q[2] = L;
+    q[3] = shift;
+    q[4] = gInv;
+    q[5] = hInv;
+    q[6] = xorshiftJump(state, 2 * half);
+    this.startHalfTask(8, half, n);
+    const mid = quantizeRows(gh, 0, half, L, shift, gInv, hInv, this.pk, state);
+    const next = this.finishHalfTask() ? q[7] : quantizeRows(gh, half, n, L, shift, gInv, hInv, this.pk, mid);
+    return [gScale, hScale, next];
+  }
+
+  /** Posts a task on rows [start, end) to the worker. */
+  private startHalfTask(cmd: number, start: number, end: number): void {
+    const ctrl = this.ctrl!;
+    ctrl[1] = start;
+    ctrl[2] = end;
+    ctrl[4] = cmd;
+    const seq = ++this.seq;
+    Atomics.store(ctrl, 0, seq);
+    Atomics.notify(ctrl, 0);
+  }
+
+  /** True when the worker did the posted half (waits for it); false: the caller must do it. */
+  private finishHalfTask(): boolean {
+    const ctrl = this.ctrl!;
+    const seq = this.seq;
+    if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) === seq - 1) return false;
+    while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+    return true;
   }
 
   /** Claim counter for one-thread runs of the leaf kernels. */

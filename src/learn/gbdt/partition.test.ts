@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/random.js';
 import { HistPool, workersAvailable } from './hist-pool.js';
-import { histLength, rowWords } from './histogram.js';
+import { histLength, quantShift, rowWords } from './histogram.js';
+import { quantizeRows, xorshiftJump } from './quantize.js';
 
 /** A pool over random bins of `n` rows × `F` features (histogram inputs unused here). */
 function makePool(n: number, F: number, threads: number, seed: number) {
@@ -25,6 +26,7 @@ function makePool(n: number, F: number, threads: number, seed: number) {
       scores: new SharedArrayBuffer(8),
       y: new SharedArrayBuffer(8),
       w: new SharedArrayBuffer(8),
+      quant: new SharedArrayBuffer(64),
     },
     threads,
     { minParallelPartition: 0 },
@@ -96,6 +98,7 @@ describe('HistPool leaf passes', () => {
           scores: scores.buffer as SharedArrayBuffer,
           y: new SharedArrayBuffer(8),
           w: new SharedArrayBuffer(8),
+          quant: new SharedArrayBuffer(64),
         },
         threads,
       );
@@ -128,6 +131,92 @@ describe('HistPool leaf passes', () => {
       const r = one.rows[20000];
       expect(one.scores[2 * r]).toBe(3 * 3 + (0 + 2 + 4) / 8);
       expect(one.scores[2 * r + 1]).toBe(2 * 3 + (1 + 3) / 8);
+    } finally {
+      one.pool.close();
+      two.pool.close();
+    }
+  });
+});
+
+describe('two-thread quantisation', () => {
+  const seqStep = (x: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x;
+  };
+
+  it('xorshiftJump equals drawing the generator step by step', () => {
+    for (const start of [1, 0x9e3779b1 | 0, -123456789]) {
+      let x = start;
+      let done = 0;
+      for (const k of [0, 1, 2, 31, 1000, 123_457]) {
+        while (done < k) {
+          x = seqStep(x);
+          done++;
+        }
+        expect(xorshiftJump(start, k)).toBe(x);
+      }
+    }
+  });
+
+  it('packs the same values and returns the same next state on one or two threads as one sequential pass', () => {
+    const n = 50_001;
+    const rng = new Rng(8);
+    const gh = new Float32Array(new SharedArrayBuffer(n * 8));
+    for (let i = 0; i < n; i++) {
+      gh[2 * i] = rng.normal();
+      gh[2 * i + 1] = rng.next();
+    }
+    const make = (threads: number) => {
+      const pk = new Float64Array(new SharedArrayBuffer(n * 8));
+      const pool = new HistPool(
+        {
+          rowBins: new SharedArrayBuffer(n * 4),
+          words: 1,
+          gh: gh.buffer as SharedArrayBuffer,
+          rows: new SharedArrayBuffer(n * 4),
+          pk: pk.buffer as SharedArrayBuffer,
+          histLength: histLength(1),
+          colBins: new SharedArrayBuffer(n),
+          tmp: new SharedArrayBuffer(n * 4),
+          flags: new SharedArrayBuffer(256),
+          leafRanges: new SharedArrayBuffer(8),
+          leafVals: new SharedArrayBuffer(16),
+          scores: new SharedArrayBuffer(8),
+          y: new SharedArrayBuffer(8),
+          w: new SharedArrayBuffer(8),
+          quant: new SharedArrayBuffer(64),
+        },
+        threads,
+      );
+      return { pool, pk };
+    };
+    const one = make(1);
+    const two = make(2);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    try {
+      const L = 100;
+      const shift = quantShift(L, n);
+      let gMax = 0;
+      let hMax = 0;
+      for (let i = 0; i < n; i++) {
+        gMax = Math.max(gMax, Math.abs(gh[2 * i]));
+        hMax = Math.max(hMax, gh[2 * i + 1]);
+      }
+      const ref = new Float64Array(n);
+      let state = 12345;
+      for (let rep = 0; rep < 4; rep++) {
+        const next = quantizeRows(gh, 0, n, L, shift, 1 / (gMax / L), 1 / (hMax / L), ref, state);
+        for (const p of [one, two]) {
+          const [gs, hs, st] = p.pool.quantize(n, L, shift, state);
+          expect(gs).toBe(gMax / L);
+          expect(hs).toBe(hMax / L);
+          expect(st).toBe(next);
+          expect(Array.from(p.pk)).toEqual(Array.from(ref));
+        }
+        state = next;
+      }
     } finally {
       one.pool.close();
       two.pool.close();
