@@ -24,6 +24,19 @@ const GRADIENT_BLOCK = 16384;
 /** Partitions of fewer rows run on the calling thread (~3 ns per row: 32k rows ≈ 100 µs ≫ hand-off). */
 const MIN_PARALLEL_PARTITION = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_PARTITION ?? 32768);
 
+/**
+ * Waits until the worker has stored `seq` in ctrl[3]. The value compared and the value waited on must
+ * be the same load: re-reading ctrl[3] for `Atomics.wait` after the check let the worker's store (and
+ * its notify) fall between the two reads, and the caller then slept on the new value forever.
+ */
+function waitDone(ctrl: Int32Array, seq: number): void {
+  for (;;) {
+    const v = Atomics.load(ctrl, 3);
+    if (v === seq) return;
+    Atomics.wait(ctrl, 3, v);
+  }
+}
+
 function workerUrl(): URL | null {
   return workerScriptUrl(import.meta.url, 'hist-worker.js');
 }
@@ -176,7 +189,7 @@ export class HistPool {
       // now (still booting, or descheduled), this thread closes the task to it and needs no wait; if
       // it has, it is finishing its last chunk.
       if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) {
-        while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+        waitDone(ctrl, seq);
         addHistogram(acc, this.partial!, accLen);
       }
     }
@@ -214,7 +227,7 @@ export class HistPool {
     const nl0 = partitionBlock(bins, base, flags, rows, tmp, start, half);
     let nl1: number;
     if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) {
-      while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+      waitDone(ctrl, seq);
       nl1 = ctrl[10];
     } else nl1 = partitionBlock(bins, base, flags, rows, tmp, half, end);
     // [L0 | R0 gap][L1 | R1 gap] → L0 L1 R0 R1 (copyWithin is a memmove).
@@ -328,7 +341,7 @@ export class HistPool {
     const ctrl = this.ctrl!;
     const seq = this.seq;
     if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) === seq - 1) return false;
-    while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+    waitDone(ctrl, seq);
     return true;
   }
 
@@ -355,7 +368,7 @@ export class HistPool {
     const ctrl = this.ctrl!;
     const seq = this.seq;
     if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) {
-      while (Atomics.load(ctrl, 3) !== seq) Atomics.wait(ctrl, 3, Atomics.load(ctrl, 3));
+      waitDone(ctrl, seq);
     }
   }
 
