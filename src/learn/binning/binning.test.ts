@@ -3,6 +3,7 @@ import { encodeContainer, decodeContainer } from '../../artifact/container.js';
 import { Frame, encodeStrings, numberColumn } from '../../frame/frame.js';
 import { Rng } from '../../util/random.js';
 import { Binner, binOf, findCuts, sampleRows } from './index.js';
+import { radixScratch, radixSortFloat64 } from './radix-sort.js';
 
 describe('findCuts', () => {
   it('gives each distinct value its own bin when there are few, cutting half-way', () => {
@@ -71,6 +72,24 @@ describe('Binner', () => {
     }
   });
 
+  it('bins every value as binOf does, whatever the number of cuts and rows (lockstep search)', () => {
+    const r = new Rng(5);
+    for (const nRows of [1, 3, 4, 5, 1003]) {
+      for (const distinct of [1, 2, 3, 17, 5000]) {
+        const v = Float64Array.from({ length: nRows }, (_, i) => (i % 7 === 3 ? NaN : Math.floor(r.next() * distinct) + (distinct > 100 ? r.next() : 0)));
+        const f = new Frame([numberColumn('v', v)]);
+        const binner = Binner.fit(f, { maxBins: 64 });
+        const spec = binner.features[0];
+        const { bins } = binner.transform(f);
+        for (let i = 0; i < nRows; i++) expect(bins[i]).toBe(v[i] === v[i] ? binOf(spec.cuts, v[i]) : spec.missingBin);
+        // Values never seen in training land by the cuts too.
+        const probe = Float64Array.from([-1e9, -0.5, 0.25, 1e9, NaN, 2.5]);
+        const pb = binner.transform(new Frame([numberColumn('v', probe)])).bins;
+        for (let i = 0; i < probe.length; i++) expect(pb[i]).toBe(probe[i] === probe[i] ? binOf(spec.cuts, probe[i]) : spec.missingBin);
+      }
+    }
+  });
+
   it('caps categories; unseen codes go to the other bin', () => {
     const many = Array.from({ length: 600 }, (_, i) => `k${i % 300}`);
     const f = new Frame([encodeStrings('k', many)]);
@@ -109,5 +128,36 @@ describe('Binner', () => {
     expect(() => Binner.fit(frame, { maxBins: 300 })).toThrow(/max_bins/);
     const binner = Binner.fit(frame);
     expect(() => binner.transform(new Frame([numberColumn('x', [1])]))).toThrow(/missing feature column "c"/);
+  });
+});
+
+describe('radixSortFloat64', () => {
+  const bits = (a: Float64Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, 2 * a.length));
+  it('orders exactly as the typed-array sort, bit for bit (signed zeros, infinities, subnormals, float32 and float64 values)', () => {
+    const rng = new Rng(11);
+    const special = [0, -0, Infinity, -Infinity, 5e-324, -5e-324, 1e-310, -1e-310, Number.MAX_VALUE, -Number.MAX_VALUE, 1, -1];
+    for (const n of [0, 1, 7, 255, 256, 1000, 50_000]) {
+      for (const kind of ['f32', 'f64', 'special', 'ties']) {
+        const a = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const x = rng.normal() * 10 ** Math.floor(rng.next() * 6 - 3);
+          a[i] = kind === 'f32' ? Math.fround(x) : kind === 'f64' ? x : kind === 'ties' ? Math.round(x) : i % 3 === 0 ? x : special[i % special.length];
+        }
+        const want = a.slice().sort();
+        const scratch = radixScratch(n);
+        expect(bits(radixSortFloat64(a.slice(), scratch))).toEqual(bits(want));
+        expect(bits(radixSortFloat64(a.slice()))).toEqual(bits(want));
+      }
+    }
+  });
+
+  it('sorts a subarray in place and rejects a scratch too small', () => {
+    const base = Float64Array.from({ length: 2000 }, (_, i) => ((i * 7919) % 2000) - 1000);
+    const view = base.subarray(500, 1500);
+    const want = view.slice().sort();
+    radixSortFloat64(view);
+    expect(Array.from(view)).toEqual(Array.from(want));
+    expect(base[0]).toBe(-1000);
+    expect(() => radixSortFloat64(new Float64Array(1000), radixScratch(10))).toThrow(RangeError);
   });
 });

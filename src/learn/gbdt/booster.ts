@@ -64,7 +64,9 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const K = objective.K;
 
   const binner = Binner.fit(frame, { maxBins: p.max_bins, maxCategories: p.max_categories, seed: train.seed });
-  const colBins = binner.transform(frame).bins;
+  // In shared memory: partitions of large leaves run on both threads (hist-pool.ts).
+  const colBins = new Uint8Array(new SharedArrayBuffer(n * F));
+  colBins.set(binner.transform(frame).bins);
   const layout: FeatureLayout = {
     nFeatures: F,
     nBins: Int32Array.from(binner.features, (f) => f.nBins),
@@ -87,7 +89,35 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const wantThreads = Math.max(1, Math.min(2, train.threads ?? availableParallelism()));
   // MODELYARD_GBDT_MIN_PARALLEL_CELLS lowers the threshold (tests exercise the worker on small data).
   const minCells = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_CELLS ?? MIN_PARALLEL_CELLS);
-  const pool = new HistPool({ rowBins: rowBinsBuf, words, gh: ghBuf, rows: rowsBuf, pk: pkBuf, histLength: histLength(F) }, n * F >= minCells ? wantThreads : 1);
+  const scoresBuf = new SharedArrayBuffer(n * K * 8);
+  // Binary gradients run on both threads (hist-pool.ts): targets and weights in shared memory.
+  const binary = objective.name === 'binary';
+  const yBuf = new SharedArrayBuffer(binary ? n * 8 : 8);
+  const wBuf = new SharedArrayBuffer(binary ? n * 8 : 8);
+  if (binary) {
+    new Float64Array(yBuf).set(y);
+    new Float64Array(wBuf).set(w);
+  }
+  const pool = new HistPool(
+    {
+      rowBins: rowBinsBuf,
+      words,
+      gh: ghBuf,
+      rows: rowsBuf,
+      pk: pkBuf,
+      histLength: histLength(F),
+      colBins: colBins.buffer as SharedArrayBuffer,
+      tmp: new SharedArrayBuffer(n * 4),
+      flags: new SharedArrayBuffer(256),
+      leafRanges: new SharedArrayBuffer(p.max_leaves * 8),
+      leafVals: new SharedArrayBuffer(p.max_leaves * 16),
+      scores: scoresBuf,
+      y: yBuf,
+      w: wBuf,
+      quant: new SharedArrayBuffer(64),
+    },
+    n * F >= minCells ? wantThreads : 1,
+  );
 
   const cfg: GrowConfig = {
     maxLeaves: p.max_leaves,
@@ -108,7 +138,7 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
   const forest = new ForestBuilder(binner);
 
   const base = objective.initScores(y, w);
-  const scores = new Float64Array(n * K);
+  const scores = new Float64Array(scoresBuf);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) scores[i * K + k] = base[k];
 
   const valid = train.valid && train.valid.frame.nRows > 0 ? train.valid : undefined;
@@ -143,7 +173,8 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
       }
       objective.prepare(scores, n);
       for (let k = 0; k < K; k++) {
-        objective.gradients(scores, y, w, k, gh);
+        if (binary) pool.binaryGradients(n);
+        else objective.gradients(scores, y, w, k, gh);
         if (p.subsample < 1) {
           for (let i = 0, j = 0, o = 0; i < n; i++) {
             if (o < nOut && outRows[o] === i) o++;
@@ -152,16 +183,20 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
         } else for (let i = 0; i < n; i++) rows[i] = i;
         if (p.colsample < 1) sampleFeatures(rng, F, p.colsample, featureMask);
         if (levels > 0) {
-          const [gScale, hScale, st] = quantize(gh, n, levels, shift, pk, qState);
+          // Quantised gradients (quantize.ts), both threads; the seeded rounding stream continues across trees.
+          const [gScale, hScale, st] = pool.quantize(n, levels, shift, qState | 0 || 1);
           qState = st;
           pool.setQuantized(true, shift, gScale, hScale);
         }
         const tree = grower.grow(m, featureMask, levels > 0);
         forest.add(tree);
+        // Scores of the rows the tree was grown on: leaf by leaf on both threads.
         for (let l = 0; l < tree.nLeaves; l++) {
-          const v = tree.value[tree.leafNode[l]];
-          for (let i = tree.leafStart[l], e = tree.leafEnd[l]; i < e; i++) scores[rows[i] * K + k] += v;
+          pool.leafRanges[2 * l] = tree.leafStart[l];
+          pool.leafRanges[2 * l + 1] = tree.leafEnd[l];
+          pool.leafVals[l] = tree.value[tree.leafNode[l]];
         }
+        pool.addLeafValues(tree.nLeaves, m, K, k);
         if (nOut > 0) addTreeBinned(tree, colBins, n, missBins, outRows, 0, nOut, scores, K, k);
         if (vn > 0) addTreeBinned(tree, validBins, vn, missBins, null, 0, vn, validScores, K, k);
         for (let j = 0; j < tree.nNodes; j++) {
@@ -196,47 +231,6 @@ export function boost(train: TrainSet, p: Readonly<GbdtParams>): BoostResult {
     }
   }
   return { objective: objective.name, K, base, forest: forest.build(), importanceGain, importanceSplit, rounds: bestRound, validLoss, threads };
-}
-
-/**
- * Packs every row's gradient and hessian as g_q · shift + h_q (histogram.ts) with g_q ∈ [−L, L],
- * h_q ∈ [0, L], rounded stochastically (floor(x + u), u uniform: unbiased) as in Shi et al.,
- * NeurIPS 2022, §3.1 / LightGBM's `GradientDiscretizer`. Returns the scales (units per level) and
- * the xorshift32 state (Marsaglia 2003) of the seeded rounding noise.
- */
-function quantize(gh: Float32Array, n: number, L: number, shift: number, pk: Float64Array, state: number): [number, number, number] {
-  let gMax = 0;
-  let hMax = 0;
-  for (let i = 0; i < n; i++) {
-    const g = Math.abs(gh[2 * i]);
-    const h = gh[2 * i + 1];
-    if (g > gMax) gMax = g;
-    if (h > hMax) hMax = h;
-  }
-  const gScale = gMax > 0 ? gMax / L : 1;
-  const hScale = hMax > 0 ? hMax / L : 1;
-  const gInv = 1 / gScale;
-  const hInv = 1 / hScale;
-  let x = state | 0 || 1;
-  const U = 1 / 4294967296;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const u1 = (x >>> 0) * U;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const u2 = (x >>> 0) * U;
-    let gq = Math.floor(gh[2 * i] * gInv + u1);
-    if (gq > L) gq = L;
-    else if (gq < -L) gq = -L;
-    let hq = Math.floor(gh[2 * i + 1] * hInv + u2);
-    if (hq > L) hq = L;
-    else if (hq < 0) hq = 0;
-    pk[i] = gq * shift + hq;
-  }
-  return [gScale, hScale, x];
 }
 
 /** Marks round(share · F) (at least 1) features chosen without replacement. */

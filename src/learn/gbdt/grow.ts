@@ -54,6 +54,8 @@ export class TreeGrower {
   private readonly leafG: Float64Array;
   private readonly leafH: Float64Array;
   private readonly tmpRows: Int32Array;
+  /** Per-bin "goes left" flags of the numeric split being applied (the pool's shared ones). */
+  private readonly goLeft: Uint8Array;
   /** Gradient and hessian sums of the left part of the last partition. */
   private partG = 0;
   private partH = 0;
@@ -83,7 +85,8 @@ export class TreeGrower {
     this.leafDepth = new Int32Array(L);
     this.leafG = new Float64Array(L);
     this.leafH = new Float64Array(L);
-    this.tmpRows = new Int32Array(nRows);
+    this.tmpRows = pool.tmp;
+    this.goLeft = pool.flags;
     const N = 2 * L;
     this.tree = {
       nNodes: 0,
@@ -113,12 +116,16 @@ export class TreeGrower {
     const t = this.tree;
     const rows = this.rows;
     const gh = this.gh;
+    // Exact gradient sums of the root. With quantised histograms the split search works on the
+    // histograms' own sums, so exact sums are needed only for the final leaves (see leafSums).
     let G = 0;
     let H = 0;
-    for (let i = 0; i < m; i++) {
-      const r = rows[i];
-      G += gh[2 * r];
-      H += gh[2 * r + 1];
+    if (!quantized) {
+      for (let i = 0; i < m; i++) {
+        const r = rows[i];
+        G += gh[2 * r];
+        H += gh[2 * r + 1];
+      }
     }
     t.nNodes = 1;
     t.feature[0] = -1;
@@ -149,6 +156,7 @@ export class TreeGrower {
       if (best < 0) break;
       this.splitLeaf(best, featureMask, canSplit);
     }
+    if (quantized) this.leafSums();
     for (let l = 0; l < t.nLeaves; l++) {
       const node = t.leafNode[l];
       t.feature[node] = -1;
@@ -175,7 +183,7 @@ export class TreeGrower {
 
     const start = t.leafStart[l];
     const end = t.leafEnd[l];
-    const mid = this.partition(start, end, s);
+    const mid = this.quantized ? this.partitionRows(start, end, s) : this.partition(start, end, s);
     const r = t.nLeaves++;
     const depth = this.leafDepth[l] + 1;
     const G = this.leafG[l];
@@ -224,6 +232,30 @@ export class TreeGrower {
   }
 
   /**
+   * Exact gradient sums of every final leaf, one pass over the rows in leaf order (the rows of a
+   * leaf are ascending, so `gh` is read forwards). Quantised trees need exact sums only here (leaf
+   * values, LightGBM's `quant_train_renew_leaf`), so partitions skip them: summing in the partition
+   * read `gh` for every row at every depth, ~6 random reads per row per tree instead of one.
+   */
+  private leafSums(): void {
+    const t = this.tree;
+    const ranges = this.pool.leafRanges;
+    let total = 0;
+    for (let l = 0; l < t.nLeaves; l++) {
+      ranges[2 * l] = t.leafStart[l];
+      ranges[2 * l + 1] = t.leafEnd[l];
+      total += t.leafEnd[l] - t.leafStart[l];
+    }
+    // Leaves are shared between the threads; each leaf is summed by one thread in row order.
+    this.pool.sumLeaves(t.nLeaves, total);
+    const sums = this.pool.leafVals;
+    for (let l = 0; l < t.nLeaves; l++) {
+      this.leafG[l] = sums[2 * l];
+      this.leafH[l] = sums[2 * l + 1];
+    }
+  }
+
+  /**
    * Split search on a leaf's histogram. With quantised gradients the totals come from the histogram
    * itself (any feature's bins sum to the leaf), so left and right sums are on the same quantised
    * scale instead of mixing exact and rounded gradients.
@@ -244,7 +276,16 @@ export class TreeGrower {
 
   /**
    * Stable partition of rows[start..end) by the split; returns the first index of the right part and
-   * leaves the left part's gradient sums in partG / partH (one pass instead of two).
+   * leaves the left part's gradient sums in partG / partH (one pass instead of two; exact-gradient
+   * trees only).
+   *
+   * Branch-free: every row is written to both the left cursor (in place) and the right buffer and
+   * only the cursors advance by the outcome, and the sums add `g · goesLeft`. Whether a row goes
+   * left is as unpredictable as a coin flip near the top of a tree, and the mispredicted branch cost
+   * more than the histogram of the smaller child (the predication trick of Ross, "Efficient hash
+   * probes on modern processors", ICDE 2007; LightGBM's `DataPartition` splits by thread blocks
+   * instead). The sums are bit-identical to the branching loop's: adding g · 1 is adding g, and
+   * adding g · 0 (±0) leaves a sum that starts at +0 unchanged.
    */
   private partition(start: number, end: number, s: SplitResult): number {
     const rows = this.rows;
@@ -252,37 +293,45 @@ export class TreeGrower {
     const gh = this.gh;
     const base = s.feature * this.nRows;
     const bins = this.colBins;
-    const miss = this.layout.nBins[s.feature] - 1;
     let w = start;
     let k = 0;
     let g = 0;
     let h = 0;
-    if (s.categorical) {
-      const flags = s.catLeft;
-      for (let i = start; i < end; i++) {
-        const r = rows[i];
-        if (flags[bins[base + r]] === 1) {
-          rows[w++] = r;
-          g += gh[2 * r];
-          h += gh[2 * r + 1];
-        } else tmp[k++] = r;
-      }
-    } else {
-      const thr = s.threshold;
-      const defLeft = s.defaultLeft;
-      for (let i = start; i < end; i++) {
-        const r = rows[i];
-        const b = bins[base + r];
-        if (b === miss ? defLeft : b <= thr) {
-          rows[w++] = r;
-          g += gh[2 * r];
-          h += gh[2 * r + 1];
-        } else tmp[k++] = r;
-      }
+    const flags = this.leftFlags(s);
+    for (let i = start; i < end; i++) {
+      const r = rows[i];
+      const left = flags[bins[base + r]];
+      rows[w] = r;
+      tmp[k] = r;
+      w += left;
+      k += 1 - left;
+      g += gh[2 * r] * left;
+      h += gh[2 * r + 1] * left;
     }
     rows.set(tmp.subarray(0, k), w);
     this.partG = g;
     this.partH = h;
     return w;
+  }
+
+  /**
+   * {@link partition} without the gradient sums (quantised trees; see leafSums), on both threads
+   * for large leaves (HistPool.partition; same row order either way).
+   */
+  private partitionRows(start: number, end: number, s: SplitResult): number {
+    const flags = this.leftFlags(s);
+    if (flags !== this.pool.flags) this.pool.flags.set(flags);
+    return this.pool.partition(start, end, s.feature * this.nRows);
+  }
+
+  /** 256 flags, 1 = the bin goes left under split `s` (bins are bytes). */
+  private leftFlags(s: SplitResult): Uint8Array {
+    if (s.categorical) return s.catLeft;
+    // Bins ≤ threshold go left; the missing bin goes by defaultLeft.
+    const flags = this.goLeft;
+    const thr = s.threshold;
+    for (let b = 0; b < 256; b++) flags[b] = b <= thr ? 1 : 0;
+    flags[this.layout.nBins[s.feature] - 1] = s.defaultLeft ? 1 : 0;
+    return flags;
   }
 }

@@ -129,3 +129,59 @@ export function unpackHistogram(packed: Float64Array, cells: number, shift: numb
     out[2 * c + 1] = (v - G * shift) * hScale;
   }
 }
+
+/**
+ * Stable, branch-free partition of `rows[start..end)` by per-bin flags (1 = left) of one feature's
+ * column-major bins (`bins[base + row]`): left rows are compacted in place from `start`, right rows
+ * go to `tmp[start..)`; returns the number of left rows. Every row is written to both cursors and
+ * only the cursors advance by the outcome, so there is no branch to mispredict (a split near the top
+ * of a tree is a coin flip per row). The caller joins the parts (see HistPool.partition).
+ */
+export function partitionBlock(bins: Uint8Array, base: number, flags: Uint8Array, rows: Int32Array, tmp: Int32Array, start: number, end: number): number {
+  let w = start;
+  let k = start;
+  for (let i = start; i < end; i++) {
+    const r = rows[i];
+    const left = flags[bins[base + r]];
+    rows[w] = r;
+    tmp[k] = r;
+    w += left;
+    k += 1 - left;
+  }
+  return w - start;
+}
+
+/**
+ * Exact gradient sums of leaves claimed one at a time from `ctrl[claim]` (Atomics.add): leaf l's rows
+ * are `rows[ranges[2l] .. ranges[2l+1])`, its sums go to `out[2l]`, `out[2l+1]`. Each leaf is summed
+ * by one thread in row order, so the sums do not depend on which thread took it.
+ */
+export function sumLeaves(ctrl: Int32Array, claim: number, nLeaves: number, ranges: Int32Array, rows: Int32Array, gh: Float32Array, out: Float64Array): void {
+  for (;;) {
+    const l = Atomics.add(ctrl, claim, 1);
+    if (l >= nLeaves) return;
+    let g = 0;
+    let h = 0;
+    for (let i = ranges[2 * l], e = ranges[2 * l + 1]; i < e; i++) {
+      const r = rows[i];
+      g += gh[2 * r];
+      h += gh[2 * r + 1];
+    }
+    out[2 * l] = g;
+    out[2 * l + 1] = h;
+  }
+}
+
+/**
+ * Adds leaf l's value `vals[l]` to score column `k` of its rows (`scores` row-major n × K), leaves
+ * claimed as in {@link sumLeaves}. Leaves own disjoint rows, so any split between threads gives the
+ * same scores.
+ */
+export function addLeafValues(ctrl: Int32Array, claim: number, nLeaves: number, ranges: Int32Array, rows: Int32Array, vals: Float64Array, scores: Float64Array, K: number, k: number): void {
+  for (;;) {
+    const l = Atomics.add(ctrl, claim, 1);
+    if (l >= nLeaves) return;
+    const v = vals[l];
+    for (let i = ranges[2 * l], e = ranges[2 * l + 1]; i < e; i++) scores[rows[i] * K + k] += v;
+  }
+}

@@ -34,6 +34,18 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+/**
+ * Binary log-loss gradients of rows [start, end): g = w(p − y), h = w·max(p(1 − p), ε). Exported for
+ * the training worker, which computes a share of the rows with the same arithmetic (hist-pool.ts).
+ */
+export function binaryGradients(s: Float64Array, y: Float64Array, w: Float64Array, gh: Float32Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const p = sigmoid(s[i]);
+    gh[2 * i] = w[i] * (p - y[i]);
+    gh[2 * i + 1] = w[i] * Math.max(p * (1 - p), EPS);
+  }
+}
+
 function weightedMean(y: Float64Array, w: Float64Array): number {
   let s = 0;
   let sw = 0;
@@ -68,11 +80,7 @@ function binaryObjective(): Objective {
     },
     prepare() {},
     gradients(s, y, w, _k, gh) {
-      for (let i = 0, n = y.length; i < n; i++) {
-        const p = sigmoid(s[i]);
-        gh[2 * i] = w[i] * (p - y[i]);
-        gh[2 * i + 1] = w[i] * Math.max(p * (1 - p), EPS);
-      }
+      binaryGradients(s, y, w, gh, 0, y.length);
     },
     loss(s, y, w) {
       let l = 0;

@@ -93,7 +93,9 @@ function signal(p: Pool, cmd: number, from: number, to: number): number {
 
 function waitDone(p: Pool, seq: number): void {
   const c = p.ctrl;
-  while (Atomics.load(c, 3) !== seq) Atomics.wait(c, 3, Atomics.load(c, 3), 1000);
+  // One load for the check and the wait: a second load could see the worker's final store and then
+  // sleep on it until the timeout.
+  for (let v = Atomics.load(c, 3); v !== seq; v = Atomics.load(c, 3)) Atomics.wait(c, 3, v, 1000);
 }
 
 /**
