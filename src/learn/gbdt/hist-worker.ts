@@ -7,25 +7,10 @@ import { workerData } from 'node:worker_threads';
 import { accumulateHistogram, accumulatePacked, addLeafValues, partitionBlock, sumLeaves } from './histogram.js';
 import { binaryGradients } from './objectives.js';
 import { gradientMax, quantizeRows } from './quantize.js';
+import type { HistInputs } from './hist-pool.js';
 
-interface Init {
-  ctrl: SharedArrayBuffer;
-  rowBins: SharedArrayBuffer;
-  words: number;
-  gh: SharedArrayBuffer;
-  rows: SharedArrayBuffer;
-  pk: SharedArrayBuffer;
-  hist: SharedArrayBuffer;
-  colBins: SharedArrayBuffer;
-  tmp: SharedArrayBuffer;
-  flags: SharedArrayBuffer;
-  leafRanges: SharedArrayBuffer;
-  leafVals: SharedArrayBuffer;
-  scores: SharedArrayBuffer;
-  y: SharedArrayBuffer;
-  w: SharedArrayBuffer;
-  quant: SharedArrayBuffer;
-}
+/** What the pool hands over (hist-pool.ts `HistInputs`, type-only: erased, so this worker still loads only the kernels). */
+type Init = Omit<HistInputs, 'histLength'> & { ctrl: SharedArrayBuffer; hist: SharedArrayBuffer };
 
 const init = workerData as Init;
 const ctrl = new Int32Array(init.ctrl);
