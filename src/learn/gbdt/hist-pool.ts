@@ -16,6 +16,7 @@ import { accumulateHistogram, accumulatePacked, addHistogram, addLeafValues, par
 import { workerScriptUrl } from '../../util/worker-url.js';
 import { binaryGradients } from './objectives.js';
 import { gradientMax, quantizeRows, xorshiftJump } from './quantize.js';
+import { waitDone } from './control.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
 const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
@@ -24,18 +25,6 @@ const GRADIENT_BLOCK = 16384;
 /** Partitions of fewer rows run on the calling thread (~3 ns per row: 32k rows ≈ 100 µs ≫ hand-off). */
 const MIN_PARALLEL_PARTITION = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_PARTITION ?? 32768);
 
-/**
- * Waits until the worker has stored `seq` in ctrl[3]. The value compared and the value waited on must
- * be the same load: re-reading ctrl[3] for `Atomics.wait` after the check let the worker's store (and
- * its notify) fall between the two reads, and the caller then slept on the new value forever.
- */
-function waitDone(ctrl: Int32Array, seq: number): void {
-  for (;;) {
-    const v = Atomics.load(ctrl, 3);
-    if (v === seq) return;
-    Atomics.wait(ctrl, 3, v);
-  }
-}
 
 function workerUrl(): URL | null {
   return workerScriptUrl(import.meta.url, 'hist-worker.js');

@@ -11,6 +11,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Column } from '../../frame/frame.js';
 import { scoreColumns, setParallelPredict, type ForestArrays } from './forest.js';
 import { workerScriptUrl } from '../../util/worker-url.js';
+import { waitDone } from './control.js';
 
 /** Batches smaller than this stay on the calling thread. */
 const MIN_ROWS = 20_000;
@@ -91,12 +92,6 @@ function signal(p: Pool, cmd: number, from: number, to: number): number {
   return seq;
 }
 
-function waitDone(p: Pool, seq: number): void {
-  const c = p.ctrl;
-  // One load for the check and the wait: a second load could see the worker's final store and then
-  // sleep on it until the timeout.
-  for (let v = Atomics.load(c, 3); v !== seq; v = Atomics.load(c, 3)) Atomics.wait(c, 3, v, 1000);
-}
 
 /**
  * Makes `p.data` hold at least F columns of `want` rows (and `p.chunkOut` `want`·K values), growing
@@ -133,7 +128,7 @@ function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Arra
   const chunkOut = p.chunkOut;
   if (fresh || p.jobForest !== forest || p.jobBase !== base) {
     p.port.postMessage({ forest: sharedForest(forest), base: toShared(base), cols: data, out: chunkOut });
-    waitDone(p, signal(p, 2, 0, 0));
+    waitDone(p.ctrl, signal(p, 2, 0, 0), 1000);
     p.jobForest = forest;
     p.jobBase = base;
   }
@@ -159,7 +154,7 @@ function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Arra
       if (b >= m) break;
       scoreColumns(forest, base, data, b, Math.min(m, b + BLOCK_ROWS), chunkOut, b);
     }
-    waitDone(p, seq);
+    waitDone(p.ctrl, seq, 1000);
     out.set(chunkOut.subarray(0, m * K), s * K);
   }
   parallelCalls++;
