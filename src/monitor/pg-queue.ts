@@ -7,7 +7,8 @@
  * `dedupe_key` over queued and running jobs.
  */
 import os from 'node:os';
-import pg from 'pg';
+import type * as Pg from 'pg';
+import pg from '../util/pg.js';
 import { ModelyardError } from '../errors.js';
 import type { Json } from '../learn/types.js';
 import { backoffMs, workerLoop, type EnqueueOptions, type Job, type JobHandler, type JobInfo, type JobQueue, type ClaimingQueue } from './queue.js';
@@ -40,7 +41,7 @@ export class PgJobQueue implements JobQueue, ClaimingQueue {
   private worker: ReturnType<typeof workerLoop> | null = null;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: Pg.Pool,
     private readonly table: string,
     readonly opts: PgQueueOptions,
   ) {}

@@ -117,7 +117,7 @@ export async function openFeatureSource(cfg: FeatureSourceConfig): Promise<Featu
         },
       };
     }
-    const { default: pg } = await import('pg');
+    const { default: pg } = await import('../../util/pg.js');
     const pool = new pg.Pool({ connectionString: cfg.url, max: 4, connectionTimeoutMillis: 3000 });
     pool.on('error', () => undefined);
     return {

@@ -8,7 +8,7 @@
  * Every query has a client-side timeout, so an unreachable server fails the batch (which then goes
  * to the spool) instead of hanging the writer.
  */
-import pg from 'pg';
+import pg from '../../../util/pg.js';
 import { ModelyardError } from '../../../errors.js';
 import { groupId } from '../../group.js';
 import { GROUP_TABLE, TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
