@@ -268,20 +268,22 @@ export class Registry {
         .groupBy(['m.name', 'm.description', 'm.created_at', 'm.updated_at'])
         .orderBy('m.name')
         .execute();
-      const aliases = await tx.selectFrom('aliases').select(['name', 'alias', 'version']).orderBy('alias').execute();
-      const latest = await tx
+      // Every alias, with the summary of the version `latest` names (one query, not two: on
+      // Postgres each is a round trip of a `models list` process).
+      const aliases = await tx
         .selectFrom('aliases as a')
-        .innerJoin('versions as v', (j) => j.onRef('v.name', '=', 'a.name').onRef('v.version', '=', 'a.version'))
-        .select(['v.name', 'v.summary'])
-        .where('a.alias', '=', 'latest')
+        .leftJoin('versions as v', (j) => j.onRef('v.name', '=', 'a.name').onRef('v.version', '=', 'a.version').on('a.alias', '=', 'latest'))
+        .select(['a.name', 'a.alias', 'a.version', 'v.summary'])
+        .orderBy('a.alias')
         .execute();
       const byModel = new Map<string, Record<string, string>>();
+      const latestSummary = new Map<string, ReturnType<typeof parseSummary>>();
       for (const a of aliases) {
         let m = byModel.get(a.name);
         if (!m) byModel.set(a.name, (m = {}));
         m[a.alias] = a.version;
+        if (a.alias === 'latest' && a.summary !== null) latestSummary.set(a.name, JSON.parse(a.summary) as ReturnType<typeof parseSummary>);
       }
-      const latestSummary = new Map(latest.map((l) => [l.name, JSON.parse(l.summary) as ReturnType<typeof parseSummary>]));
       return models.map((m): ModelSummary => {
         const al = byModel.get(m.name) ?? {};
         const s = latestSummary.get(m.name);

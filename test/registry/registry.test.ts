@@ -186,6 +186,12 @@ describeDialects('registry', (ctx) => {
       ['recruit', 1, '1.0.0', 'binary'],
     ]);
     expect(list[0].metrics).toEqual({ test: { rmse: 1.5 } });
+    // The task, learner and metrics listed are those of the version `latest` names, whatever
+    // other aliases point at.
+    await r.register({ name: 'credit', bytes: fakeModelBytes({ seed: 3, task: 'regression', metrics: { test: { rmse: 1.2 } } }) });
+    await r.setAlias('credit', 'champion', '1.0.0');
+    const again = (await r.list())[0];
+    expect(again).toMatchObject({ versions: 2, latest: '1.0.1', aliases: { latest: '1.0.1', champion: '1.0.0' }, metrics: { test: { rmse: 1.2 } } });
     const d = await r.show('recruit@latest');
     expect(d).toMatchObject({ name: 'recruit', selected: '1.0.0', aliases: { latest: '1.0.0' }, task: 'binary', target: 'y', learner: 'linear', tags: { team: 'scouting' } });
     expect(d.versions[0]).toMatchObject({ version: '1.0.0', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), created_at: expect.any(String), metrics: expect.any(Object) });

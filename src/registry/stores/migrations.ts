@@ -115,15 +115,18 @@ export async function appliedVersion(db: Kysely<RegistryDb>): Promise<number> {
 
 /**
  * Brings the database to {@link SCHEMA_VERSION}. `locked` runs a function in a transaction that
- * holds the registry-wide write lock (each store supplies its own).
+ * holds the registry-wide write lock (each store supplies its own). `known`: the applied version
+ * when the store has already read it (the Postgres store reads it with its first query, one round
+ * trip fewer on every open).
  */
 export async function migrate(
   db: Kysely<RegistryDb>,
   dialect: 'sqlite' | 'postgres',
   locked: <T>(fn: (tx: Kysely<RegistryDb>) => Promise<T>) => Promise<T>,
   location: string,
+  known?: number,
 ): Promise<void> {
-  const have = await appliedVersion(db);
+  const have = known ?? (await appliedVersion(db));
   if (have === SCHEMA_VERSION) return;
   tooNew(have, location);
   await locked(async (tx) => {

@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteAddon } from '../../../util/sqlite-addon.js';
 import { ModelyardError } from '../../../errors.js';
 import type { EventRecord, FeedbackRecord } from '../../record.js';
 import { GROUP_TABLE, TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
@@ -61,7 +62,7 @@ export async function openSqliteLogStore(opts: SqliteLogStoreOptions): Promise<L
   let db: Database.Database;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file, { timeout: opts.busyTimeoutMs ?? 2000 });
+    db = new Database(file, { ...sqliteAddon(), timeout: opts.busyTimeoutMs ?? 2000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     for (const s of ddl('sqlite')) db.exec(s);

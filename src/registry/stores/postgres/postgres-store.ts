@@ -83,12 +83,23 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Reg
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   let schema: string;
+  let applied: number | undefined;
   try {
     // With `search_path` set to the schema, current_schema() names it only once it exists: the
-    // usual open costs this one query, not a `create schema` (a catalog lock) as well.
+    // usual open costs this one query, which also reads the applied migration, not a `create
+    // schema` (a catalog lock) as well. A new schema or database has no migrations table yet
+    // (42P01, undefined_table): then the schema alone, and migrate() reads the version itself.
     const current = async (): Promise<string> => (await pool.query<{ s: string }>('select current_schema() as s')).rows[0].s;
-    schema = await current();
+    try {
+      const row = (await pool.query<{ s: string; v: number | null }>('select current_schema() as s, (select max(version) from modelyard_migrations) as v')).rows[0];
+      schema = row.s;
+      applied = Number(row.v ?? 0);
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42P01') throw e;
+      schema = await current();
+    }
     if (opts.schema && schema !== opts.schema) {
+      applied = undefined;
       await createSchema(pool, opts.schema);
       schema = await current();
     }
@@ -201,7 +212,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Reg
       await db.destroy();
     },
   };
-  await migrate(db, 'postgres', (fn) => store.write('registry', fn), location);
+  await migrate(db, 'postgres', (fn) => store.write('registry', fn), location, applied);
   return store;
 }
 

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteAddon } from '../../../util/sqlite-addon.js';
 import { Kysely, SqliteDialect, sql } from '../kysely.js';
 import { ModelyardError } from '../../../errors.js';
 import { backoffMs, sleep, type LockScope, type RegistryStore } from '../../store.js';
@@ -45,7 +46,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Registr
   let raw: Database.Database;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    raw = new Database(file, { timeout: busyTimeoutMs });
+    raw = new Database(file, { ...sqliteAddon(), timeout: busyTimeoutMs });
     raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
     await untilNotBusy(() => raw.pragma('journal_mode = WAL'), retryBudgetMs);
     raw.pragma('synchronous = FULL');
