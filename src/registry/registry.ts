@@ -104,10 +104,15 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   const loc = resolveLocation(opts);
   // Each store loads its driver only when used (pg is not needed for a SQLite registry, nor
   // better-sqlite3 for Postgres), which keeps CLI start-up short.
-  const store =
-    loc.dialect === 'sqlite'
-      ? await (await import('./stores/sqlite/sqlite-store.js')).openSqliteStore({ file: loc.file!, busyTimeoutMs: opts.lockTimeoutMs, retryBudgetMs: opts.retryBudgetMs })
-      : await (await import('./stores/postgres/postgres-store.js')).openPostgresStore({ url: loc.url!, schema: loc.schema, lockTimeoutMs: opts.lockTimeoutMs, retryBudgetMs: opts.retryBudgetMs });
+  let store: RegistryStore;
+  if (loc.dialect === 'sqlite') {
+    store = await (await import('./stores/sqlite/sqlite-store.js')).openSqliteStore({ file: loc.file!, busyTimeoutMs: opts.lockTimeoutMs, retryBudgetMs: opts.retryBudgetMs });
+  } else {
+    // Connect first (pg only), then load the store and Kysely while the server answers.
+    const pgOpts = { url: loc.url!, schema: loc.schema, lockTimeoutMs: opts.lockTimeoutMs, retryBudgetMs: opts.retryBudgetMs };
+    const started = (await import('./stores/postgres/pg-pool.js')).startPostgresPool(pgOpts);
+    store = await (await import('./stores/postgres/postgres-store.js')).openPostgresStore(pgOpts, started);
+  }
   const blobs: BlobStore = loc.blobs === 'fs' ? new FsBlobStore(loc.blobDir!) : new DbBlobStore(store);
   return new Registry(store, blobs, loc, opts.env ?? process.env);
 }

@@ -19,6 +19,7 @@ import { Kysely, PostgresDialect, sql } from '../kysely.js';
 import { ModelyardError } from '../../../errors.js';
 import { backoffMs, sleep, type LockScope, type RegistryStore } from '../../store.js';
 import { migrate } from '../migrations.js';
+import { startPostgresPool, type StartedPool } from './pg-pool.js';
 import type { RegistryDb } from '../tables.js';
 
 export interface PostgresStoreOptions {
@@ -35,7 +36,6 @@ export interface PostgresStoreOptions {
 }
 
 export const ALIAS_CHANNEL = 'modelyard_alias_changes';
-const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 // 40001 serialization failure, 40P01 deadlock, 55P03 lock_not_available (lock_timeout).
 const RETRYABLE = new Set(['40001', '40P01', '55P03']);
 
@@ -50,14 +50,6 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** pg parses int8 as text by default; registry int8 values (sizes, counters, ids) fit a double. */
-const types = {
-  getTypeParser(oid: number, format?: string) {
-    if (oid === 20) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-};
-
 /**
  * Opens (creating the schema and migrating when needed) a Postgres registry.
  *
@@ -66,37 +58,25 @@ const types = {
  * const store = await openPostgresStore({ url: 'postgres://app@db/ml', schema: 'registry' });
  * ```
  */
-export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RegistryStore> {
+export async function openPostgresStore(opts: PostgresStoreOptions, started: StartedPool = startPostgresPool(opts)): Promise<RegistryStore> {
   const location = safeUrl(opts.url) + (opts.schema ? ` (schema ${opts.schema})` : '');
-  if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) {
-    throw new ModelyardError('USAGE', `registry schema "${opts.schema}" is not a plain lower-case SQL identifier (a-z, 0-9, _)`, { flag: '--registry' });
-  }
   const lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
   const retryBudgetMs = opts.retryBudgetMs ?? 60_000;
-  const clientConfig: Pg.ClientConfig = {
-    connectionString: opts.url,
-    types,
-    connectionTimeoutMillis: 10_000,
-    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
-  };
-  const pool = new pg.Pool({ ...clientConfig, max: opts.poolSize ?? 4, idleTimeoutMillis: 10_000 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  const { pool, clientConfig } = started;
   let schema: string;
   let applied: number | undefined;
   try {
-    // With `search_path` set to the schema, current_schema() names it only once it exists: the
-    // usual open costs this one query, which also reads the applied migration, not a `create
-    // schema` (a catalog lock) as well. A new schema or database has no migrations table yet
-    // (42P01, undefined_table): then the schema alone, and migrate() reads the version itself.
+    // The usual open costs the one query startPostgresPool sent (schema and applied migration),
+    // not a `create schema` (a catalog lock) as well.
     const current = async (): Promise<string> => (await pool.query<{ s: string }>('select current_schema() as s')).rows[0].s;
-    try {
-      const row = (await pool.query<{ s: string; v: number | null }>('select current_schema() as s, (select max(version) from modelyard_migrations) as v')).rows[0];
-      schema = row.s;
-      applied = Number(row.v ?? 0);
-    } catch (e) {
-      if ((e as { code?: string }).code !== '42P01') throw e;
+    const first = await started.first;
+    if (first.ok) {
+      schema = first.schema;
+      applied = first.applied;
+    } else if (first.missingTable) {
       schema = await current();
+    } else {
+      throw first.error;
     }
     if (opts.schema && schema !== opts.schema) {
       applied = undefined;
