@@ -26,6 +26,13 @@ export interface StartedPool {
   clientConfig: Pg.ClientConfig;
   /** Settles (never rejects) with the result of the first query. */
   first: Promise<FirstQuery>;
+  /**
+   * Ends the pool without waiting for the server to close each connection after Terminate: about
+   * 10 ms of every short command, the time a backend takes to exit (strace of `models list`).
+   * Once Terminate and our FIN have been sent (the socket's `finish`), closing our end of the
+   * socket loses nothing.
+   */
+  end(): Promise<void>;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -62,9 +69,22 @@ export function startPostgresPool(opts: PostgresPoolOptions): StartedPool {
   const pool = new pg.Pool({ ...clientConfig, max: opts.poolSize ?? 4, idleTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  const clients = new Set<Pg.PoolClient>();
+  pool.on('connect', (c) => {
+    clients.add(c);
+    c.once('end', () => clients.delete(c));
+  });
+  const end = async (): Promise<void> => {
+    for (const c of clients) {
+      // `connection.stream` is pg's socket (not in its typings); without it, pg's own wait.
+      const socket = (c as unknown as { connection?: { stream?: { once?: (e: string, f: () => void) => void; destroy?: () => void } } }).connection?.stream;
+      if (typeof socket?.once === 'function' && typeof socket.destroy === 'function') socket.once('finish', () => socket.destroy!());
+    }
+    await pool.end();
+  };
   const first = pool.query<{ s: string; v: number | null }>('select current_schema() as s, (select max(version) from modelyard_migrations) as v').then(
     (r): FirstQuery => ({ ok: true, schema: r.rows[0].s, applied: Number(r.rows[0].v ?? 0) }),
     (error: unknown): FirstQuery => ({ ok: false, missingTable: (error as { code?: string })?.code === '42P01', error }),
   );
-  return { pool, clientConfig, first };
+  return { pool, clientConfig, first, end };
 }

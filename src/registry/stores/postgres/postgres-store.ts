@@ -189,7 +189,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions, started: Sta
       return (e as { code?: string })?.code === '23505';
     },
     async close() {
-      await db.destroy();
+      // Kysely's destroy() would end the pool and wait for the server to close each connection.
+      await started.end();
     },
   };
   await migrate(db, 'postgres', (fn) => store.write('registry', fn), location, applied);
