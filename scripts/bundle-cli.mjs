@@ -17,7 +17,8 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -97,9 +98,20 @@ const plugin = {
     });
     b.onLoad({ filter: /\.js$/ }, async (a) => {
       if (!a.path.startsWith(DIST + path.sep)) return undefined;
-      // The stores' Kysely shim picks dist/vendor or the package at run time; here, the package is bundled.
+      // The stores' Kysely shim picks dist/vendor or the package at run time; here, Kysely is the
+      // CommonJS build written below (KYSELY_CJS), loaded through its V8 code cache
+      // (src/util/code-cache.ts): compiling Kysely is the largest single cost of a short registry
+      // command. Chunks live in dist/bundle/, so the vendor folder is ../vendor from any of them.
       if (a.path === path.join(DIST, 'registry/stores/kysely.js')) {
-        return { contents: "export { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';", loader: 'js', resolveDir: path.dirname(a.path) };
+        return {
+          contents: [
+            "import { loadCommonJs } from '../../util/code-cache.js';",
+            "const mod = loadCommonJs(new URL('../vendor/kysely.cjs', import.meta.url)).exports;",
+            'export const { Kysely, PostgresDialect, SqliteDialect, sql } = mod;',
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: path.dirname(a.path),
+        };
       }
       let src = requireExternals(await fs.promises.readFile(a.path, 'utf8'));
       if (a.path === path.join(DIST, 'util/pg.js')) {
@@ -116,6 +128,19 @@ const plugin = {
 };
 
 fs.rmSync(OUT, { recursive: true, force: true });
+// Kysely as one CommonJS file for the bundle's code-cached load (see the plugin above).
+const KYSELY_CJS = path.join(DIST, 'vendor/kysely.cjs');
+await esbuild.build({
+  entryPoints: ['kysely'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: KYSELY_CJS,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+});
 const result = await esbuild.build({
   entryPoints: [path.join(DIST, 'cli/main.js')],
   bundle: true,
@@ -139,3 +164,8 @@ const inputs = Object.keys(result.metafile.inputs)
   .filter((p) => p.startsWith(DIST + path.sep))
   .map((p) => path.relative(OUT, p).split(path.sep).join('/'));
 fs.writeFileSync(path.join(OUT, 'inputs.json'), `${JSON.stringify(inputs)}\n`);
+// The code cache of the Kysely build, written by a fresh node process with default flags: V8
+// accepts a cache only under the flags (and V8 version) it was made with, i.e. a plain
+// `modelyard …` process.
+const made = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(path.join(DIST, 'util/code-cache.js')).href)}); m.writeCodeCache(${JSON.stringify(KYSELY_CJS)});`], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
+if (made.status !== 0) throw new Error(`bundle-cli: writing the code cache of ${KYSELY_CJS} failed`);
