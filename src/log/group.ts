@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { HEX3 } from '../util/uuidv7.js';
 import type { PredictionRecord } from './record.js';
+import { packBlock, unpackBlock } from './block.js';
 
 /** One input column of a group: numeric (value in the block), categorical (a code into `categories`) or the segment column. */
 export interface CodecColumn {
@@ -34,9 +35,15 @@ export interface CodecColumn {
  * when any, last). Stored once per distinct codec (`log_input_codecs`), referenced by `id`.
  */
 export interface InputCodec {
-  /** First 16 hex characters of the SHA-256 of the column list's JSON. */
+  /** First 16 hex characters of the SHA-256 of the codec's stored JSON ({@link codecText}). */
   id: string;
   columns: readonly CodecColumn[];
+  /**
+   * How the block is stored: `packed` (block.ts: each column in the narrowest exact form; what
+   * the server writes) or `f64` (raw doubles; codecs written before packing, whose stored JSON is
+   * the bare column list).
+   */
+  block: 'packed' | 'f64';
 }
 
 /** One request's predictions (see the module doc). Always role `primary`. */
@@ -92,9 +99,40 @@ export function splitId(id: string): { prefix: string; row: number } {
  * codec.id; // '3f0c…' (16 hex)
  * ```
  */
-export function inputCodec(columns: readonly CodecColumn[]): InputCodec {
+export function inputCodec(columns: readonly CodecColumn[], block: InputCodec['block'] = 'packed'): InputCodec {
   const cols = columns.map((c) => ({ name: c.name, ...(c.categories ? { categories: [...c.categories] } : {}), ...(c.segment ? { segment: true as const } : {}) }));
-  return { id: createHash('sha256').update(JSON.stringify(cols)).digest('hex').slice(0, 16), columns: cols };
+  const codec = { id: '', columns: cols, block };
+  codec.id = createHash('sha256').update(codecText(codec)).digest('hex').slice(0, 16);
+  return codec;
+}
+
+/**
+ * The codec as stored in `log_input_codecs`: the bare column list for `f64` (the format before
+ * packing, so old ids and rows stay as they were), `{ block, columns }` otherwise. The id hashes
+ * this text, so one column list has a different id per block format.
+ */
+export function codecText(c: Pick<InputCodec, 'columns' | 'block'>): string {
+  return JSON.stringify(c.block === 'f64' ? c.columns : { block: c.block, columns: c.columns });
+}
+
+/** A stored codec back (either form of {@link codecText}). */
+export function parseCodec(id: string, text: string): InputCodec {
+  const v = JSON.parse(text) as CodecColumn[] | { block: InputCodec['block']; columns: CodecColumn[] };
+  return Array.isArray(v) ? { id, columns: v, block: 'f64' } : { id, columns: v.columns, block: v.block };
+}
+
+/** The stored bytes of a group's input block, in its codec's format. */
+export function blockBytes(codec: InputCodec, X: Float64Array, n: number): Buffer {
+  return codec.block === 'packed' ? packBlock(X, n) : Buffer.from(X.buffer, X.byteOffset, X.byteLength);
+}
+
+/** A stored input block back to the column-major doubles (`n` rows). */
+export function blockFromBytes(codec: InputCodec, b: Uint8Array, n: number): Float64Array {
+  if (codec.block === 'packed') return unpackBlock(b, n);
+  // Copied: a driver's Buffer need not be 8-byte aligned.
+  const out = new Float64Array(b.byteLength >> 3);
+  new Uint8Array(out.buffer).set(b.subarray(0, out.length * 8));
+  return out;
 }
 
 /** Row `i`'s inputs, decoded from the block (exceptions not applied). */

@@ -2,7 +2,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { describeDialects, tmpDir } from '../helpers/registry-dialects.js';
 import { event, feedback, freshStore, group, pred } from '../helpers/log-fixtures.js';
-import { expandGroup, groupId } from '../../src/log/group.js';
+import { expandGroup, groupId, inputCodec } from '../../src/log/group.js';
 import type { LogStore } from '../../src/log/store.js';
 import { openLogStore, type LogLocation } from '../../src/log/location.js';
 
@@ -181,6 +181,29 @@ describeDialects('log store', (ctx) => {
     expect((await s.counts()).predictions).toBe(7);
     expect((await s.predictions({})).length).toBe(7);
     expect(new Set(await s.ids('predictions')).size).toBe(7);
+  });
+
+  it('reads packed blocks and raw-double blocks (the format before packing) side by side, value for value', async () => {
+    const s = await open();
+    const cols = [{ name: 'x' }, { name: 'y' }, { name: 'plan', categories: ['free', 'pro'] }];
+    const X = Float64Array.from([2.8609, -0.90795, NaN, /* y: a −0 keeps this column in doubles */ 1.5, -0, Math.PI, /* codes */ 0, 1, -1]);
+    const make = (block: 'packed' | 'f64') => group(3, { codec: inputCodec(cols, block), X: X.slice(), exceptions: null });
+    const packed = make('packed');
+    const raw = make('f64');
+    expect(packed.codec!.id).not.toBe(raw.codec!.id);
+    expect(await s.insert({ groups: [packed, raw] })).toBe(6);
+    const again = await openLogStore(loc!); // codecs of both forms read back from the store
+    try {
+      for (const g of [packed, raw]) {
+        const want = expandGroup(g).map((r) => r.inputs);
+        const got = (await again.predictions({})).filter((r) => r.id.startsWith(g.prefix)).map((r) => r.inputs);
+        expect(got).toEqual(want);
+        expect(Object.is((got[1] as Record<string, unknown>).y, -0)).toBe(true);
+        expect(got[0]).toEqual({ x: 2.8609, y: 1.5, plan: 'free' });
+      }
+    } finally {
+      await again.close();
+    }
   });
 
   it('reopens with groups (codecs are read from the store) and takes 500 groups in one insert', async () => {

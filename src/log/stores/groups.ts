@@ -4,7 +4,7 @@
  * function that runs one query. Readers get ordinary prediction rows, oldest first, whatever table
  * holds them.
  */
-import { expandGroup, groupIds, type InputCodec, type PredictionGroup } from '../group.js';
+import { expandGroup, groupIds, parseCodec, type InputCodec, type PredictionGroup } from '../group.js';
 import { GROUP_TABLE, TABLE, type LoggedPrediction, type PredictionQuery } from '../store.js';
 import { dec, toGroup, toLoggedPrediction } from './rows.js';
 import { groupsQuery, predictionsQuery, type Built, type Placeholder } from './sql.js';
@@ -28,7 +28,7 @@ export class CodecCache {
     for (let i = 0; i < missing.length; i += IN_CHUNK) {
       const part = missing.slice(i, i + IN_CHUNK);
       for (const r of await run({ text: `SELECT id, codec FROM ${GROUP_TABLE.codecs} WHERE id IN ${inList(part.length, ph)}`, params: part })) {
-        this.map.set(String(r.id), { id: String(r.id), columns: JSON.parse(String(r.codec)) as InputCodec['columns'] });
+        this.map.set(String(r.id), parseCodec(String(r.id), String(r.codec)));
       }
     }
     return this.map;

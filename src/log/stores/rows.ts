@@ -3,7 +3,7 @@
  * or a number; inputs are an object, a hash string or nothing) are stored as JSON text, so one
  * column keeps the exact value and its type.
  */
-import { groupLastId, type InputCodec, type PredictionGroup } from '../group.js';
+import { blockBytes, blockFromBytes, groupLastId, type InputCodec, type PredictionGroup } from '../group.js';
 import type { EventRecord, FeedbackRecord, PredictionRecord } from '../record.js';
 import type { LoggedPrediction } from '../store.js';
 
@@ -105,7 +105,7 @@ export function bytesF64(b: unknown): Float64Array | null {
 export function groupRow(g: PredictionGroup): unknown[] {
   return [
     g.prefix, groupLastId(g), g.n, g.time, g.model, g.version, g.request_id, g.latency_ms, enc(g.segments), enc(g.entity_ids),
-    g.codec?.id ?? null, g.X ? f64Bytes(g.X) : null, g.exceptions?.length ? JSON.stringify(g.exceptions) : null,
+    g.codec?.id ?? null, g.X && g.codec ? blockBytes(g.codec, g.X, g.n) : null, g.exceptions?.length ? JSON.stringify(g.exceptions) : null,
     JSON.stringify(g.predictions), enc(g.labels), g.proba ? f64Bytes(g.proba) : null,
   ];
 }
@@ -124,7 +124,7 @@ export function toGroup(row: Record<string, unknown>, codecs: ReadonlyMap<string
     segments: dec<(string | null)[]>(row.segments),
     entity_ids: dec<(string | null)[]>(row.entity_ids),
     codec,
-    X: codec ? bytesF64(row.inputs) : null,
+    X: codec && row.inputs !== null && row.inputs !== undefined ? blockFromBytes(codec, row.inputs as Uint8Array, Number(row.n)) : null,
     exceptions: dec<unknown[]>(row.exceptions),
     predictions: dec<(number | string)[]>(row.predictions) ?? [],
     labels: dec<string[]>(row.labels),

@@ -10,7 +10,7 @@
  */
 import pg from '../../../util/pg.js';
 import { ModelyardError } from '../../../errors.js';
-import { groupId } from '../../group.js';
+import { codecText, groupId } from '../../group.js';
 import { GROUP_TABLE, TABLE, type EntityMatch, type LogBatch, type LogStore, type LogTable } from '../../store.js';
 import { CodecCache, existingGrouped, groupedCount, groupedIds, readPredictions, withGroupedIds, type Run } from '../groups.js';
 import {
@@ -180,7 +180,7 @@ export async function openPostgresLogStore(opts: PostgresLogStoreOptions): Promi
           ent[3]!.push(x.model);
         }
       }
-      if (mask & 8) params.push(...g, newCodecs.map((c) => c.id), newCodecs.map((c) => JSON.stringify(c.columns)), ...ent);
+      if (mask & 8) params.push(...g, newCodecs.map((c) => c.id), newCodecs.map((c) => codecText(c)), ...ent);
       const r = await pool.query<{ n: string }>({ name: `modelyard_log_insert_${mask}`, text: INSERT_SQL[mask]!, values: params });
       for (const c of newCodecs) codecs.add(c);
       return Number(r.rows[0]!.n);

@@ -3,7 +3,7 @@
  * once across the per-row and the group table. Shared by the in-thread store and its insert thread.
  */
 import type Database from 'better-sqlite3';
-import { groupId, groupLastId, type PredictionGroup } from '../../group.js';
+import { codecText, groupId, groupLastId, type PredictionGroup } from '../../group.js';
 import { GROUP_TABLE, TABLE } from '../../store.js';
 import { GROUP_COLUMNS, groupRow } from '../rows.js';
 
@@ -46,7 +46,7 @@ export function groupInserter(db: Database.Database): GroupInserter {
       let n = 0;
       for (const g of groups) {
         if (g.codec && !codecs.has(g.codec.id)) {
-          insCodec.run(g.codec.id, JSON.stringify(g.codec.columns));
+          insCodec.run(g.codec.id, codecText(g.codec));
           codecs.add(g.codec.id);
         }
         if (insG.run(...groupRow(g), groupId(g.prefix, 0), groupLastId(g)).changes === 0) continue;
