@@ -56,6 +56,36 @@ describe('complete-tree batch predictor', () => {
     expect(Array.from(raw2)).toEqual(Array.from(walk(fitted.forest, (fitted as unknown as { base: Float64Array }).base, clean.cols, n)));
   });
 
+  it('one row, eight trees at a time (scoreRowComplete via predictRow), matches the node walk bit for bit', () => {
+    const n = 400;
+    const { cols, y } = data(n, 11, 0.15);
+    const frame = new Frame(cols.map((c, j) => numberColumn(`x${j}`, c)));
+    // 3 classes × 7 rounds = 21 trees: two blocks of eight and a remainder of five.
+    const fitted = gbdtKind
+      .create({ rounds: 7, max_depth: 4, max_leaves: 12, min_samples_leaf: 20, early_stopping_rounds: 0 })
+      .fit({ frame, features: [], task: 'multiclass', nClasses: 3, y, seed: 3, threads: 1 }) as GbdtFitted;
+    expect(completeForest(fitted.forest)).not.toBeNull();
+    expect(fitted.forest.roots.length).toBe(21);
+    const base = (fitted as unknown as { base: Float64Array }).base;
+    const ref = walk(fitted.forest, base, cols, n);
+    const batch = fitted.predict(frame);
+    for (let i = 0; i < n; i++) {
+      const row = Float64Array.from(cols, (c) => c[i]);
+      const p = fitted.predictRow(row);
+      // The array form takes the node walker; both must give the same probabilities.
+      expect(Array.from(fitted.predictRow(Array.from(row)))).toEqual(Array.from(p));
+      expect(Array.from(p)).toEqual(Array.from(batch.slice(i * 3, i * 3 + 3)));
+      // And the raw scores are the node walk's (link applied to identical sums).
+      const raw = Float64Array.from(base);
+      for (let t = 0; t < fitted.forest.roots.length; t++) {
+        let node = fitted.forest.roots[t];
+        while (fitted.forest.feat[node] >= 0) node = step(fitted.forest, node, row[fitted.forest.feat[node]]);
+        raw[t % 3] += fitted.forest.thr[node];
+      }
+      expect(Array.from(raw)).toEqual(Array.from(ref.slice(i * 3, i * 3 + 3)));
+    }
+  });
+
   it('single-leaf trees (depth 0) and stumps score like the node walk in 8-row blocks', () => {
     // Tree 0 a leaf (value 0.25), tree 1 a stump on feature 1 (≤ 0.5 → −1, else 2), tree 2 a leaf.
     const forest: ForestArrays = {

@@ -240,3 +240,65 @@ export function scoreBlockComplete(c: CompleteForest, F: number, K: number, X: F
 function bit(b: boolean): number {
   return b as unknown as number;
 }
+
+/**
+ * One row (feature order) through every tree, adding to `out[t mod K]`. A single row has no
+ * other rows to overlap with, so eight *trees* walk together instead: eight independent chains of
+ * dependent loads (one row through 100 depth-6 trees: ~3.5 µs one tree at a time, see the serving
+ * bench). The leaves are added in tree order, so the sum is bit-identical to the other predictors.
+ */
+export function scoreRowComplete(c: CompleteForest, K: number, x: Float64Array, out: Float64Array): void {
+  const { depth, feat, thr, missRight, leaf, nTrees } = c;
+  const inner = (1 << depth) - 1;
+  const leaves = 1 << depth;
+  let t = 0;
+  for (; t + 8 <= nTrees; t += 8) {
+    const b0 = t * inner;
+    const b1 = b0 + inner;
+    const b2 = b1 + inner;
+    const b3 = b2 + inner;
+    const b4 = b3 + inner;
+    const b5 = b4 + inner;
+    const b6 = b5 + inner;
+    const b7 = b6 + inner;
+    let n0 = 0;
+    let n1 = 0;
+    let n2 = 0;
+    let n3 = 0;
+    let n4 = 0;
+    let n5 = 0;
+    let n6 = 0;
+    let n7 = 0;
+    for (let d = 0; d < depth; d++) {
+      n0 = next(x, feat, thr, missRight, b0 + n0, n0);
+      n1 = next(x, feat, thr, missRight, b1 + n1, n1);
+      n2 = next(x, feat, thr, missRight, b2 + n2, n2);
+      n3 = next(x, feat, thr, missRight, b3 + n3, n3);
+      n4 = next(x, feat, thr, missRight, b4 + n4, n4);
+      n5 = next(x, feat, thr, missRight, b5 + n5, n5);
+      n6 = next(x, feat, thr, missRight, b6 + n6, n6);
+      n7 = next(x, feat, thr, missRight, b7 + n7, n7);
+    }
+    const l0 = t * leaves - inner;
+    out[t % K] += leaf[l0 + n0];
+    out[(t + 1) % K] += leaf[l0 + leaves + n1];
+    out[(t + 2) % K] += leaf[l0 + 2 * leaves + n2];
+    out[(t + 3) % K] += leaf[l0 + 3 * leaves + n3];
+    out[(t + 4) % K] += leaf[l0 + 4 * leaves + n4];
+    out[(t + 5) % K] += leaf[l0 + 5 * leaves + n5];
+    out[(t + 6) % K] += leaf[l0 + 6 * leaves + n6];
+    out[(t + 7) % K] += leaf[l0 + 7 * leaves + n7];
+  }
+  for (; t < nTrees; t++) {
+    const b = t * inner;
+    let n = 0;
+    for (let d = 0; d < depth; d++) n = next(x, feat, thr, missRight, b + n, n);
+    out[t % K] += leaf[t * leaves - inner + n];
+  }
+}
+
+/** One step from heap node `n` (stored at `j`): its left child 2n + 1, or the right one. */
+function next(x: Float64Array, feat: Int32Array, thr: Float64Array, missRight: Int32Array, j: number, n: number): number {
+  const v = x[feat[j]];
+  return 2 * n + 1 + (bit(v > thr[j]) | (bit(v !== v) & missRight[j]));
+}

@@ -13,6 +13,7 @@ import { predictRaw, type ForestArrays } from './forest.js';
 import { linkScores, type ObjectiveName } from './objectives.js';
 import { GBDT_DEFAULTS, GBDT_SPECS, type GbdtParams } from './params.js';
 import { predictOne } from './predict-one.js';
+import { completeForest, scoreRowComplete } from './complete-trees.js';
 import './predict-pool.js';
 
 const NAME = 'gbdt';
@@ -100,7 +101,16 @@ export class GbdtFitted implements Fitted {
    * NaN or −1 for missing): the serving path, with no frame and no allocation besides the result.
    */
   predictRow(values: ArrayLike<number>): Float64Array {
-    const raw = predictOne(this.forest, this.base, values);
+    // Depth-limited trees without categorical splits: eight trees at a time on the complete-tree
+    // layout (complete-trees.ts, ~2× the node walker for one row); the same sum either way.
+    const complete = values instanceof Float64Array ? completeForest(this.forest) : null;
+    let raw: Float64Array;
+    if (complete) {
+      raw = Float64Array.from(this.base);
+      scoreRowComplete(complete, this.K, values as Float64Array, raw);
+    } else {
+      raw = predictOne(this.forest, this.base, values);
+    }
     return linkScores(this.objective, raw, 1, this.K);
   }
 
