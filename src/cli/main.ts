@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ModelyardError } from '../errors.js';
 import { processIo, reportError, type Io } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_NAMES, COMMANDS } from './commands/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 
 /** What every command receives. */
@@ -16,8 +16,30 @@ export interface CliContext {
   jsonMode: boolean;
 }
 
-/** Builds the commander program (exported for tests and docs generation). */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * The top-level command `argv` runs (the first argument after the program's own options), when it
+ * is one of ours; undefined for help, version, unknown commands or none.
+ */
+export function commandOf(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--registry') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--registry=')) continue;
+    if (a.startsWith('-')) return undefined;
+    for (const names of COMMAND_NAMES.values()) if (names.includes(a)) return a;
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the commander program (exported for tests and docs generation); with `only`, just the
+ * registrations that add or extend that command.
+ */
+export function buildProgram(ctx: CliContext, only?: string): Command {
   const program = new Command('modelyard')
     .description('Tabular ML from CSV to a monitored endpoint: train, register, serve, log, monitor, retrain.')
     .version(PACKAGE_VERSION, '-V, --version')
@@ -32,7 +54,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')),
       writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')),
     });
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of COMMANDS) if (only === undefined || COMMAND_NAMES.get(register)?.includes(only)) register(program, ctx);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
@@ -40,7 +62,7 @@ export function buildProgram(ctx: CliContext): Command {
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const ctx: CliContext = { io, env, jsonMode: argv.includes('--json') };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, commandOf(argv));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

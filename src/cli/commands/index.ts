@@ -17,3 +17,20 @@ COMMANDS.push(registerLogs);
 COMMANDS.push(registerPipeline);
 COMMANDS.push(registerMonitor);
 COMMANDS.push(registerCompose);
+
+/**
+ * The top-level command names each registration adds (or extends: compose adds `models compose`).
+ * main() builds only the registrations of the command being run — building all of them is a few
+ * ms of every short command (bench/registry) — and all of them for help and unknown commands.
+ * A test checks this table against the built program.
+ */
+export const COMMAND_NAMES = new Map<RegisterCommand, readonly string[]>([
+  [registerTrain, ['train']],
+  [registerPredict, ['predict', 'evaluate']],
+  [registerModels, ['models']],
+  [registerServe, ['serve', 'smoke']],
+  [registerLogs, ['logs', 'feedback']],
+  [registerPipeline, ['pipeline']],
+  [registerMonitor, ['monitor']],
+  [registerCompose, ['models']],
+]);
