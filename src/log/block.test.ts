@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packBlock, unpackBlock } from './block.js';
+import { Rng } from '../util/random.js';
 import { blockBytes, blockFromBytes, codecText, inputCodec, parseCodec } from '../log/group.js';
 
 /** Column-major block from columns. */
@@ -16,16 +17,10 @@ function expectExact(X: Float64Array, n: number): Buffer {
   return b;
 }
 
-// A small deterministic generator (mulberry32) so failures reproduce.
+/** The project's seeded generator as a function, so failures reproduce. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 describe('packBlock / unpackBlock', () => {
