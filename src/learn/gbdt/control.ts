@@ -19,3 +19,15 @@
 export function waitDone(ctrl: Int32Array, seq: number, timeoutMs?: number): void {
   for (let v = Atomics.load(ctrl, 3); v !== seq; v = Atomics.load(ctrl, 3)) Atomics.wait(ctrl, 3, v, timeoutMs);
 }
+
+/**
+ * Posts task `cmd` on rows [from, to) under sequence number `seq` and wakes the worker, which
+ * reads ctrl[1], ctrl[2] and ctrl[4] after it sees the new ctrl[0] (the store is the release).
+ */
+export function postTask(ctrl: Int32Array, seq: number, cmd: number, from: number, to: number): void {
+  ctrl[1] = from;
+  ctrl[2] = to;
+  ctrl[4] = cmd;
+  Atomics.store(ctrl, 0, seq);
+  Atomics.notify(ctrl, 0);
+}

@@ -16,7 +16,7 @@ import { accumulateHistogram, accumulatePacked, addHistogram, addLeafValues, par
 import { workerScriptUrl } from '../../util/worker-url.js';
 import { binaryGradients } from './objectives.js';
 import { gradientMax, quantizeRows, xorshiftJump } from './quantize.js';
-import { waitDone } from './control.js';
+import { postTask, waitDone } from './control.js';
 
 /** Leaves with fewer rows than this are built on the calling thread (hand-off costs ~10–50 µs). */
 const MIN_PARALLEL_ROWS = Number(process.env.MODELYARD_GBDT_MIN_PARALLEL_ROWS ?? 8192);
@@ -160,15 +160,11 @@ export class HistPool {
       // scheduling, as XGBoost's `ParallelFor` over row blocks). Quantised sums are exact integers,
       // so any split of the chunks gives the same histogram; float sums use two fixed halves.
       const chunk = q ? Math.max(2048, Math.ceil((end - start) / 32)) : Math.ceil((end - start) / 2);
-      ctrl[1] = start;
-      ctrl[2] = end;
-      ctrl[4] = 1;
       ctrl[6] = chunk;
       ctrl[7] = q ? 1 : 0;
       ctrl[8] = 0;
       const seq = ++this.seq;
-      Atomics.store(ctrl, 0, seq);
-      Atomics.notify(ctrl, 0);
+      postTask(ctrl, seq, 1, start, end);
       for (;;) {
         const s = start + Atomics.add(ctrl, 8, 1) * chunk;
         if (s >= end) break;
@@ -206,13 +202,9 @@ export class HistPool {
     }
     const ctrl = this.ctrl!;
     const half = start + ((end - start) >> 1);
-    ctrl[1] = half;
-    ctrl[2] = end;
-    ctrl[4] = 3;
     ctrl[9] = base;
     const seq = ++this.seq;
-    Atomics.store(ctrl, 0, seq);
-    Atomics.notify(ctrl, 0);
+    postTask(ctrl, seq, 3, half, end);
     const nl0 = partitionBlock(bins, base, flags, rows, tmp, start, half);
     let nl1: number;
     if (Atomics.compareExchange(ctrl, 5, seq - 1, seq) !== seq - 1) {
@@ -316,13 +308,7 @@ export class HistPool {
 
   /** Posts a task on rows [start, end) to the worker. */
   private startHalfTask(cmd: number, start: number, end: number): void {
-    const ctrl = this.ctrl!;
-    ctrl[1] = start;
-    ctrl[2] = end;
-    ctrl[4] = cmd;
-    const seq = ++this.seq;
-    Atomics.store(ctrl, 0, seq);
-    Atomics.notify(ctrl, 0);
+    postTask(this.ctrl!, ++this.seq, cmd, start, end);
   }
 
   /** True when the worker did the posted half (waits for it); false: the caller must do it. */

@@ -11,7 +11,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Column } from '../../frame/frame.js';
 import { scoreColumns, setParallelPredict, type ForestArrays } from './forest.js';
 import { workerScriptUrl } from '../../util/worker-url.js';
-import { waitDone } from './control.js';
+import { postTask, waitDone } from './control.js';
 
 /** Batches smaller than this stay on the calling thread. */
 const MIN_ROWS = 20_000;
@@ -82,13 +82,8 @@ function sharedForest(f: ForestArrays): ForestArrays {
 }
 
 function signal(p: Pool, cmd: number, from: number, to: number): number {
-  const c = p.ctrl;
-  c[1] = from;
-  c[2] = to;
-  c[4] = cmd;
   const seq = ++p.seq;
-  Atomics.store(c, 0, seq);
-  Atomics.notify(c, 0);
+  postTask(p.ctrl, seq, cmd, from, to);
   return seq;
 }
 
