@@ -39,8 +39,16 @@ const GRADIENT_BLOCK = 16384;
 // [5] last claimed sequence (the worker joins a task only by moving it seq − 1 → seq, and the trainer
 // closes a task the same way; see hist-pool.ts), [6] rows per chunk, [7] 1 = quantised (packed)
 // gradients, [8] next chunk (both threads claim chunks with Atomics.add).
+/**
+ * Polls of ctrl[0] before sleeping in `Atomics.wait` (~1–2 ns each). Tasks follow each other within
+ * tens of µs while a tree grows, and a futex wake costs a context switch on the poster's side (the
+ * woken thread may preempt it) plus the wake-up latency here; OpenMP runtimes, which XGBoost's
+ * threads run on, likewise spin before sleeping (libgomp GOMP_SPINCOUNT). 0 = always sleep.
+ */
+const SPIN = Number(process.env.MODELYARD_GBDT_SPIN ?? 20000);
 let seen = 0;
 for (;;) {
+  for (let i = 0; i < SPIN && Atomics.load(ctrl, 0) === seen; i++);
   Atomics.wait(ctrl, 0, seen);
   const seq = Atomics.load(ctrl, 0);
   if (seq === seen) continue;
