@@ -45,5 +45,11 @@ describe('two-thread batch predict', () => {
     }
     // From TypeScript sources the worker comes from dist/ when built; then every batch was shared.
     if (workersAvailable() && process.env.MODELYARD_PREDICT_THREADS !== '1') expect(parallelPredictCalls() - before).toBe(4);
+    // More rows than one round of shared buffers (262,144): two rounds, each split between the
+    // worker's copied share and this thread's rows read from the frame.
+    const huge = frameOf(300_001, 3);
+    const before2 = parallelPredictCalls();
+    expect(Array.from(b.predictRaw(huge.frame))).toEqual(Array.from(oneThread(b, huge.cols, 300_001)));
+    if (workersAvailable() && process.env.MODELYARD_PREDICT_THREADS !== '1') expect(parallelPredictCalls() - before2).toBe(1);
   });
 });

@@ -19,6 +19,8 @@ const MIN_ROWS = 20_000;
 const CHUNK = 131_072;
 /** Rows per claimed block (~4 ms of scoring for 100 depth-6 trees). */
 const BLOCK_ROWS = 4096;
+/** Rows copied into shared memory before the worker is told it may claim them (ctrl[8]). */
+const COPY_PIECE = 16_384;
 
 interface Pool {
   worker: Worker;
@@ -54,7 +56,7 @@ function getPool(): Pool | null {
   if (pool !== undefined) return pool;
   const url = availableParallelism() > 1 && process.env.MODELYARD_PREDICT_THREADS !== '1' ? workerFile() : null;
   if (!url) return (pool = null);
-  const ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
+  const ctrl = new Int32Array(new SharedArrayBuffer(9 * 4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(url, { workerData: { ctrl: ctrl.buffer, port: port2 }, transferList: [port2] });
   worker.unref();
@@ -110,10 +112,10 @@ function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Arra
   if (Atomics.load(p.ctrl, 6) !== 1) return false;
   const F = cols.length;
   const K = base.length;
-  // Each round copies up to `rows` rows into shared columns; then both threads claim blocks of
-  // BLOCK_ROWS rows from an atomic counter (ctrl[7]) until none is left, so a worker that the OS
-  // runs late (the machine is shared) takes fewer blocks instead of making this thread wait for a
-  // fixed half. The shared buffers are kept between calls and reused: writing into freshly
+  // Each round of up to `rows` rows: the worker's share is copied into shared columns (see the loop
+  // below); both threads claim its blocks of BLOCK_ROWS rows from an atomic counter (ctrl[7]) until
+  // none is left, so a worker that the OS runs late (the machine is shared) takes fewer blocks
+  // instead of making this thread wait for it. The shared buffers are kept between calls and reused: writing into freshly
   // allocated SharedArrayBuffer pages costs a page fault each (measured ~90 ms for 100k rows × 28
   // features, about as long as scoring them), while rewriting touched pages is a copy (~2 ms).
   const want = Math.min(2 * CHUNK, n, Math.max(4 * BLOCK_ROWS, Math.floor(MAX_SHARED_DOUBLES / Math.max(1, F, K))));
@@ -130,27 +132,41 @@ function predictParallel(forest: ForestArrays, cols: Column[], base: Float64Arra
   const c = p.ctrl;
   for (let s = 0; s < n; s += rows) {
     const m = Math.min(rows, n - s);
-    for (let f = 0; f < F; f++) {
-      const col = cols[f];
-      if (col.type === 'number') data[f].set(col.values.subarray(s, s + m));
-      else {
-        const d = data[f];
-        const codes = col.codes;
-        for (let i = 0; i < m; i++) d[i] = codes[s + i] < 0 ? NaN : codes[s + i];
-      }
-    }
+    // The worker's share, rows [0, w) of this round, is all that needs copying into shared memory:
+    // this thread scores rows [w, m) straight from the frame's columns. The copy is published in
+    // pieces (ctrl[8], rows copied so far), so the worker starts on the first piece while the rest
+    // is copied instead of after the whole copy (~15 ms of a 200k × 28 predict). w is about half:
+    // this thread also copies (≈ 8 % of scoring time per row), and it helps with the worker's blocks
+    // when done, so a worker the OS runs late still does not make this thread wait.
+    const w = Math.min(m, Math.ceil(m / 2 / BLOCK_ROWS) * BLOCK_ROWS);
     // The counter is reset before the wake-up; the worker only claims after it has seen this
     // round's sequence number, and this thread waits for its acknowledgement before the next round.
     Atomics.store(c, 7, 0);
+    Atomics.store(c, 8, 0);
     c[5] = BLOCK_ROWS;
-    const seq = signal(p, 1, 0, m);
+    const seq = signal(p, 1, 0, w);
+    for (let a = 0; a < w; a += COPY_PIECE) {
+      const e = Math.min(w, a + COPY_PIECE);
+      for (let f = 0; f < F; f++) {
+        const col = cols[f];
+        if (col.type === 'number') data[f].set(col.values.subarray(s + a, s + e), a);
+        else {
+          const d = data[f];
+          const codes = col.codes;
+          for (let i = a; i < e; i++) d[i] = codes[s + i] < 0 ? NaN : codes[s + i];
+        }
+      }
+      Atomics.store(c, 8, e);
+      Atomics.notify(c, 8);
+    }
+    if (w < m) scoreColumns(forest, base, cols, s + w, s + m, out, s + w);
     for (;;) {
       const b = Atomics.add(c, 7, BLOCK_ROWS);
-      if (b >= m) break;
-      scoreColumns(forest, base, data, b, Math.min(m, b + BLOCK_ROWS), chunkOut, b);
+      if (b >= w) break;
+      scoreColumns(forest, base, data, b, Math.min(w, b + BLOCK_ROWS), chunkOut, b);
     }
     waitDone(p.ctrl, seq, 1000);
-    out.set(chunkOut.subarray(0, m * K), s * K);
+    out.set(chunkOut.subarray(0, w * K), s * K);
   }
   parallelCalls++;
   return true;

@@ -18,7 +18,8 @@ interface Job {
 }
 let job = null as Job | null;
 // Control block: [0] sequence, [1] from, [2] to, [3] done sequence, [4] command (1 score, 2 new job),
-// [5] rows per claimed block, [6] booted, [7] next unclaimed row.
+// [5] rows per claimed block, [6] booted, [7] next unclaimed row, [8] rows copied into the shared
+// columns so far (the caller publishes its copy in pieces; a block is scored once it is copied).
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
@@ -35,7 +36,9 @@ for (;;) {
     for (;;) {
       const b = Atomics.add(ctrl, 7, step);
       if (b >= to) break;
-      scoreColumns(job.forest, job.base, job.cols, b, Math.min(to, b + step), job.out, b);
+      const end = Math.min(to, b + step);
+      for (let copied = Atomics.load(ctrl, 8); copied < end; copied = Atomics.load(ctrl, 8)) Atomics.wait(ctrl, 8, copied, 5);
+      scoreColumns(job.forest, job.base, job.cols, b, end, job.out, b);
     }
   }
   Atomics.store(ctrl, 3, seq);
